@@ -1,0 +1,93 @@
+"""Admin of members: look-up by membership number, consents read-only."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from club.codes import code_normalize
+from club.models import ConsentRecord, Member
+
+
+class ConsentRecordInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = ["kind", "granted", "wording_version", "source", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MemberCreationForm(UserCreationForm):
+    class Meta:
+        model = Member
+        fields = ("email",)
+
+
+@admin.register(Member)
+class MemberAdmin(UserAdmin):
+    add_form = MemberCreationForm
+    ordering = ["-date_joined"]
+    list_display = ["email", "display_name", "membership_number", "is_staff", "date_joined"]
+    list_filter = ["is_staff", "is_active", "preferred_language", "favourite_museum", "groups"]
+    search_fields = ["email", "display_name", "membership_number"]
+    readonly_fields = [
+        "membership_number",
+        "date_joined",
+        "last_login",
+        "consent_news",
+        "consent_surveys",
+        "age_confirmed_at",
+        "rules_version",
+        "rules_accepted_at",
+    ]
+    filter_horizontal = ["groups", "user_permissions", "museums"]
+    inlines = [ConsentRecordInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "membership_number"]}),
+        (_("Profil"), {"fields": ["display_name", "preferred_language", "favourite_museum"]}),
+        (
+            _("Consentements et règlement"),
+            {
+                "fields": [
+                    "consent_news",
+                    "consent_surveys",
+                    "age_confirmed_at",
+                    "rules_version",
+                    "rules_accepted_at",
+                ]
+            },
+        ),
+        (_("Équipe"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "museums", "user_permissions"]}),
+        (_("Dates"), {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A membership number typed as at the desk (lower case, no dashes) still matches.
+        normalized = code_normalize(search_term)
+        if normalized and len(normalized) > 8:
+            exact = queryset.filter(membership_number=normalized)
+            if exact.exists():
+                return exact, False
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["member", "kind", "granted", "wording_version", "source", "created_at"]
+    list_filter = ["kind", "granted", "source"]
+    search_fields = ["member__email", "member__membership_number"]
+    list_select_related = ["member"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,25 @@
+"""Access rules of member pages."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+
+from club.selectors import member_is_verified
+
+
+def member_required(view):
+    """Logged in (else to login and back) and with a verified email.
+
+    A member whose email is not verified yet is sent to a page that explains
+    what to do and offers to send the link again.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not member_is_verified(request.user):
+            return redirect("club:verify_needed")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,28 @@
+"""Shared reads about members."""
+
+from club.codes import code_is_valid, code_normalize
+from club.errors import InvalidCode, NotFound
+from club.models import ConsentRecord, Member
+
+
+def member_by_number(*, text: str) -> Member:
+    """The member whose membership number was typed or scanned at a desk.
+
+    A typo is refused by the check character before any lookup.
+    """
+    if not code_is_valid(text):
+        raise InvalidCode()
+    member = Member.objects.select_related("favourite_museum").filter(membership_number=code_normalize(text)).first()
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def member_is_verified(member: Member) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=member, verified=True).exists()
+
+
+def consent_history(*, member: Member):
+    return ConsentRecord.objects.filter(member=member).order_by("-created_at", "-id")

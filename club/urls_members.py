@@ -1,0 +1,12 @@
+from django.urls import path
+
+from club import views
+
+app_name = "club"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("carte/", views.card, name="card"),
+    path("profil/", views.profile, name="profile"),
+    path("verification/", views.verify_needed, name="verify_needed"),
+    path("equipe/membres/", views.staff_member_lookup, name="staff_lookup"),
+]

@@ -1,0 +1,1 @@
+"""Surveys, polls, quizzes and the exhibition vote."""
