@@ -1,5 +1,7 @@
 """Forms of the members' pages: the extra sign-up questions and the profile."""
 
+from allauth.account.forms import SignupForm
+from allauth.account.internal.flows.manage_email import email_already_exists
 from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
@@ -15,13 +17,18 @@ from museums.models import Museum
 
 def _rules_label():
     return format_html(
-        _("J'accepte le <a href=\"{}\">règlement du club</a>."),
+        _('J\'accepte le <a href="{}">règlement du club</a>.'),
         reverse_lazy("legal:rules"),
     )
 
 
-class SignupExtraForm(forms.Form):
-    """What allauth's sign-up form asks on top of email and password."""
+class ClubSignupForm(SignupForm):
+    """allauth's sign-up (email + password) with the club's own questions.
+
+    An email that is already registered (in any case) is refused with a message
+    next to the field, as visitors expect; allauth's enumeration protection
+    stays on for login and password reset.
+    """
 
     display_name = forms.CharField(
         label=_("Prénom ou pseudonyme"),
@@ -42,7 +49,11 @@ class SignupExtraForm(forms.Form):
     consent_news = forms.BooleanField(label=Consent.NEWS.label, required=False)
     consent_surveys = forms.BooleanField(label=Consent.SURVEYS.label, required=False)
 
-    def signup(self, request, user):
+    def validate_unique_email(self, value) -> str:
+        email, _exists = email_already_exists(value, always_raise=True)
+        return email
+
+    def custom_signup(self, request, user):
         services.member_signup_complete(
             member=user,
             display_name=self.cleaned_data.get("display_name", ""),
@@ -72,7 +83,9 @@ class ProfileForm(forms.Form):
     consent_news = forms.BooleanField(
         label=Consent.NEWS.label,
         required=False,
-        help_text=_("E-mails sur les contenus, les événements et les cadeaux. Vous pouvez changer d'avis à tout moment."),
+        help_text=_(
+            "E-mails sur les contenus, les événements et les cadeaux. Vous pouvez changer d'avis à tout moment."
+        ),
     )
     consent_surveys = forms.BooleanField(
         label=Consent.SURVEYS.label,

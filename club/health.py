@@ -44,8 +44,12 @@ def health_report() -> dict:
     started = time.monotonic()
     database = _database_status()
     broker = _broker_status()
+    if database != "ok":
+        status = "down"
+    else:
+        status = "ok" if broker in ("ok", "eager") else "degraded"
     return {
-        "status": "ok" if database == "ok" and broker in ("ok", "eager") else ("degraded" if database == "ok" else "down"),
+        "status": status,
         "database": database,
         "broker": broker,
         "duration_ms": round((time.monotonic() - started) * 1000),

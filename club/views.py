@@ -42,9 +42,7 @@ def dashboard(request):
 @member_required
 def card(request):
     member = request.user
-    return render(
-        request, "club/card.html", {"member": member, "qr_svg": membership_qr_svg(member.membership_number)}
-    )
+    return render(request, "club/card.html", {"member": member, "qr_svg": membership_qr_svg(member.membership_number)})
 
 
 @member_required

@@ -26,8 +26,7 @@ MUSEUMS = [
         "postcode": "76000",
         "presentation_fr": "Dans l'hôtel d'Hocqueville, la faïence de Rouen à son apogée et des céramiques "
         "du monde entier.",
-        "presentation_en": "In the Hôtel d'Hocqueville, Rouen faience at its peak and ceramics from around "
-        "the world.",
+        "presentation_en": "In the Hôtel d'Hocqueville, Rouen faience at its peak and ceramics from around the world.",
     },
     {
         "slug": "le-secq-des-tournelles",

@@ -34,9 +34,7 @@ def _verified_member(*, email: str, password: str, **fields) -> Member:
             rules_version=settings.CLUB_RULES_VERSION,
             consents={Consent.NEWS: True, Consent.SURVEYS: True},
         )
-    EmailAddress.objects.update_or_create(
-        user=member, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
     return member
 
 
