@@ -1,6 +1,6 @@
 """Forms of the members' pages: the extra sign-up questions and the profile."""
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import LoginForm, SignupForm
 from allauth.account.internal.flows.manage_email import email_already_exists
 from django import forms
 from django.conf import settings
@@ -49,6 +49,26 @@ class ClubSignupForm(SignupForm):
     consent_news = forms.BooleanField(label=Consent.NEWS.label, required=False)
     consent_surveys = forms.BooleanField(label=Consent.SURVEYS.label, required=False)
 
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "display_name",
+        "age_confirmed",
+        "accept_rules",
+        "consent_news",
+        "consent_surveys",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Adresse e-mail")
+        self.fields["email"].help_text = _("Elle vous servira d'identifiant ; un lien de confirmation y sera envoyé.")
+        self.fields["password1"].help_text = _(
+            "Au moins 10 caractères. Une phrase facile à retenir fait très bien l'affaire."
+        )
+        self.order_fields(self.field_order)
+
     def validate_unique_email(self, value) -> str:
         email, _exists = email_already_exists(value, always_raise=True)
         return email
@@ -64,6 +84,13 @@ class ClubSignupForm(SignupForm):
                 Consent.SURVEYS: self.cleaned_data.get("consent_surveys", False),
             },
         )
+
+
+class ClubLoginForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Adresse e-mail")
+        self.fields["remember"].label = _("Rester connecté sur cet appareil")
 
 
 class ProfileForm(forms.Form):

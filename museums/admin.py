@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
 from museums.models import Museum
@@ -11,3 +13,4 @@ class MuseumAdmin(TranslationAdmin):
     list_filter = ["town", "is_active"]
     search_fields = ["name", "town"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
