@@ -34,7 +34,7 @@ class ClubSignupForm(SignupForm):
         label=_("Prénom ou pseudonyme"),
         max_length=80,
         required=False,
-        help_text=_("Affiché sur votre carte et dans la communauté. Facultatif."),
+        help_text=_("Affiché sur votre carte et dans la communauté."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     age_confirmed = forms.BooleanField(

@@ -53,9 +53,7 @@ def profile(request):
         if form.is_valid():
             form.save(member)
             messages.success(request, _("Votre profil est enregistré."))
-            response = redirect("club:profile")
-            response.set_cookie("club_language", member.preferred_language, max_age=365 * 24 * 3600, samesite="Lax")
-            return response
+            return redirect("club:profile")
     else:
         form = ProfileForm(
             initial={

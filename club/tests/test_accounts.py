@@ -161,3 +161,29 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(client):
     response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     assert "Trop de tentatives de connexion" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_member_changes_email_after_verifying_the_new_address(client):
+    member = MemberFactory(email="ancien@exemple.fr")
+    client.force_login(member)
+    assert client.get(reverse("account_email")).status_code == 200
+    client.post(reverse("account_email"), {"action_add": "", "email": "nouveau@exemple.fr"})
+    assert mail.outbox[-1].to == ["nouveau@exemple.fr"]
+    member.refresh_from_db()
+    assert member.email == "ancien@exemple.fr"
+    client.get(_link_in_last_email())
+    member.refresh_from_db()
+    assert member.email == "nouveau@exemple.fr"
+
+
+def test_member_changes_password_with_the_same_rules(client):
+    member = MemberFactory()
+    client.force_login(member)
+    url = reverse("account_change_password")
+    short = client.post(url, {"oldpassword": PASSWORD, "password1": "court", "password2": "court"})
+    assert "10 caractères" in short.content.decode()
+    client.post(
+        url, {"oldpassword": PASSWORD, "password1": "nouveau mot de passe", "password2": "nouveau mot de passe"}
+    )
+    member.refresh_from_db()
+    assert member.check_password("nouveau mot de passe")

@@ -88,3 +88,18 @@ def test_dashboard_shows_name_number_and_qr_card(client):
     assert "<svg" in page and "QR" in page
     card = client.get(reverse("club:card")).content.decode()
     assert member.membership_number in card and "<svg" in card
+
+
+def test_site_is_french_by_default_whatever_the_browser_says(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="fr"' in page.content.decode() and page["Content-Language"] == "fr"
+
+
+def test_member_language_comes_from_profile_and_sticks_after_logout(client):
+    member = MemberFactory(preferred_language="en")
+    client.force_login(member)
+    response = client.get(reverse("club:dashboard"))
+    assert 'lang="en"' in response.content.decode()
+    assert response.cookies["club_language"].value == "en"
+    client.post(reverse("account_logout"))
+    assert 'lang="en"' in client.get("/").content.decode()
