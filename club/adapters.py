@@ -1,7 +1,9 @@
-"""allauth adapter: where sign-up and login hand over to the club."""
+"""allauth adapter: where sign-up, verification and passwords hand over to the club."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+
+from club import services
 
 
 class ClubAccountAdapter(DefaultAccountAdapter):
@@ -10,3 +12,14 @@ class ClubAccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address):
         return reverse("club:dashboard")
+
+    def confirm_email(self, request, email_address):
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            # The welcome points are paid once the email is verified (and only once).
+            services.member_email_verified(member=email_address.user)
+        return confirmed
+
+    def set_password(self, user, password):
+        super().set_password(user, password)
+        services.member_password_changed(member=user)

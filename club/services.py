@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from club.models import CONSENT_FIELDS, Consent, ConsentRecord, Member
+from rewards.models import Reason
+from rewards.services import points_award
 
 
 def consent_set(*, member: Member, kind: str, granted: bool, source: str) -> bool:
@@ -71,6 +73,22 @@ def member_signup_complete(
     return member
 
 
+def member_email_verified(*, member: Member) -> None:
+    """Pay the welcome points: only after verification, once per member."""
+    points_award(member=member, action=Reason.SIGNUP, reference=f"club.member:{member.pk}")
+
+
+def member_password_changed(*, member: Member) -> None:
+    """A new password invalidates the member's API token (a new one is issued on request)."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user_id=member.pk).delete()
+
+
+def _profile_is_complete(member: Member) -> bool:
+    return bool(member.display_name and member.favourite_museum_id and member.preferred_language)
+
+
 def profile_update(
     *,
     member: Member,
@@ -87,6 +105,8 @@ def profile_update(
         member.save(update_fields=["display_name", "preferred_language", "favourite_museum"])
         for kind, granted in consents.items():
             consent_set(member=member, kind=kind, granted=granted, source=source)
+        if _profile_is_complete(member):
+            points_award(member=member, action=Reason.PROFILE_COMPLETED, reference=f"club.member:{member.pk}")
     return member
 
 

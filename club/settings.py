@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -149,6 +150,19 @@ CLUB_MINIMUM_AGE = 15
 # Each consent's wording has a version; a record keeps the version that was shown.
 CONSENT_WORDING_VERSION = "2026-11"
 
+# --- Points and shop ---
+# Earned points expire after this many months (0: never); members are warned before.
+POINTS_EXPIRY_MONTHS = env.int("POINTS_EXPIRY_MONTHS", default=24)
+POINTS_EXPIRY_WARNING_DAYS = 30
+# Refunded points whose original expiry has passed come back for this many days.
+POINTS_REFUND_GRACE_DAYS = 30
+# Vouchers must be collected within this many days (a gift may set its own).
+REDEMPTION_VALIDITY_DAYS = env.int("REDEMPTION_VALIDITY_DAYS", default=30)
+# Manual adjustments above this many points wait for a second administrator.
+POINTS_ADJUSTMENT_APPROVAL_THRESHOLD = env.int("POINTS_ADJUSTMENT_APPROVAL_THRESHOLD", default=500)
+# Bounded wait for the member and gift row locks (PostgreSQL lock_timeout).
+POINTS_LOCK_TIMEOUT_MS = env.int("POINTS_LOCK_TIMEOUT_MS", default=5000)
+
 # --- Internationalisation ---
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -217,6 +231,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,0 +1,504 @@
+"""The ledger and the shop: the only code that moves points or gift stock.
+
+A leaf of the service graph: it imports models (its own, `club`'s codes and
+errors) and never a feature. Features call `points_award(...)`; the shop's
+pages, API and admin call the gift and voucher functions.
+
+Locking: every write that moves a member's points locks that member's
+`Account` row first, then (for the shop) the gift row, always in that order,
+under `SET LOCAL lock_timeout` on PostgreSQL. A lock that cannot be had in time
+becomes `LockTimeout` ("try again"), never a 500. Functions that other services
+call use plain `atomic()` and join their caller's transaction; the outermost
+flows (`gift_redeem`, `redemption_collect`) are `atomic(durable=True)`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from club.codes import code_is_valid, code_normalize
+from club.errors import InvalidCode
+from club.permissions import CLUB_ADMINISTRATION
+from rewards.defaults import create_missing_rules
+from rewards.errors import (
+    AdjustmentAlreadyDecided,
+    ApprovalNotAllowed,
+    GiftNotAvailable,
+    GiftOutOfStock,
+    InsufficientPoints,
+    InvalidAdjustment,
+    LockTimeout,
+    RedemptionLimitReached,
+    UnknownAction,
+    VoucherAlreadyCollected,
+    VoucherCancelled,
+    VoucherExpired,
+    VoucherNotFound,
+)
+from rewards.models import (
+    EARNING_ACTIONS,
+    Account,
+    Adjustment,
+    EarningRule,
+    Gift,
+    LedgerEntry,
+    LotConsumption,
+    PointsLot,
+    Reason,
+    Redemption,
+)
+
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+# --- Locks -------------------------------------------------------------------
+
+
+@contextmanager
+def _bounded_locks() -> Iterator[None]:
+    """Bound every lock wait of the current transaction; a timeout is LockTimeout."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(settings.POINTS_LOCK_TIMEOUT_MS)}ms'")
+    try:
+        yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == _LOCK_NOT_AVAILABLE:
+            raise LockTimeout() from error
+        raise
+
+
+def _lock_account(member_id: int) -> Account:
+    """The member's account row, locked (created on first use)."""
+    account = Account.objects.select_for_update().filter(member_id=member_id).first()
+    if account is None:
+        Account.objects.bulk_create([Account(member_id=member_id)], ignore_conflicts=True)
+        account = Account.objects.select_for_update().get(member_id=member_id)
+    return account
+
+
+# --- Ledger primitives (callers hold the account lock) --------------------------
+
+
+def _expiry_for(now: datetime) -> datetime | None:
+    months = settings.POINTS_EXPIRY_MONTHS
+    if not months:
+        return None
+    return now + timedelta(days=round(months * 365.25 / 12))
+
+
+def _write_entry(
+    account: Account,
+    *,
+    amount: int,
+    reason: str,
+    reference: str,
+    subject: str = "",
+    note: str = "",
+    by=None,
+    now: datetime,
+) -> LedgerEntry:
+    account.balance += amount
+    Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount, updated_at=now)
+    return LedgerEntry.objects.create(
+        member_id=account.pk,
+        amount=amount,
+        reason=reason,
+        reference=reference,
+        subject=subject[:200],
+        note=note,
+        created_by=by,
+        balance_after=account.balance,
+        created_at=now,
+    )
+
+
+def _credit(account: Account, *, expires_at: datetime | None, now: datetime, **entry_fields) -> LedgerEntry:
+    entry = _write_entry(account, now=now, **entry_fields)
+    PointsLot.objects.create(
+        member_id=account.pk,
+        entry=entry,
+        amount=entry.amount,
+        remaining=entry.amount,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    return entry
+
+
+def _expire_member_lots(account: Account, *, now: datetime) -> int:
+    """Write an expiry entry for each of the member's lots whose time has come."""
+    due = list(
+        PointsLot.objects.filter(member_id=account.pk, remaining__gt=0, expires_at__lte=now).order_by(
+            "expires_at", "id"
+        )
+    )
+    for lot in due:
+        _write_entry(
+            account,
+            amount=-lot.remaining,
+            reason=Reason.EXPIRY,
+            reference=f"rewards.pointslot:{lot.pk}",
+            now=now,
+        )
+        lot.remaining = 0
+        lot.save(update_fields=["remaining"])
+    return len(due)
+
+
+def _debit(account: Account, *, amount: int, now: datetime, **entry_fields) -> LedgerEntry:
+    """Spend `amount` points, consuming the lots that expire first."""
+    _expire_member_lots(account, now=now)
+    if account.balance < amount:
+        raise InsufficientPoints(details={"balance": account.balance, "missing": amount - account.balance})
+    entry = _write_entry(account, amount=-amount, now=now, **entry_fields)
+    lots = PointsLot.objects.filter(member_id=account.pk, remaining__gt=0).order_by(
+        F("expires_at").asc(nulls_last=True), "id"
+    )
+    consumptions, left = [], amount
+    for lot in lots:
+        take = min(lot.remaining, left)
+        lot.remaining -= take
+        lot.save(update_fields=["remaining"])
+        consumptions.append(LotConsumption(entry=entry, lot=lot, amount=take))
+        left -= take
+        if left == 0:
+            break
+    LotConsumption.objects.bulk_create(consumptions)
+    return entry
+
+
+def _refund(account: Account, *, spend: LedgerEntry, now: datetime, **entry_fields) -> LedgerEntry:
+    """Give a spend back: into its lots while they are valid, else for 30 more days."""
+    refund = _write_entry(account, amount=-spend.amount, now=now, **entry_fields)
+    lapsed = 0
+    for consumption in spend.consumptions.select_related("lot"):
+        lot = consumption.lot
+        if lot.expires_at is not None and lot.expires_at <= now:
+            lapsed += consumption.amount
+        else:
+            PointsLot.objects.filter(pk=lot.pk).update(remaining=F("remaining") + consumption.amount)
+    if lapsed:
+        PointsLot.objects.create(
+            member_id=account.pk,
+            entry=refund,
+            amount=lapsed,
+            remaining=lapsed,
+            expires_at=now + timedelta(days=settings.POINTS_REFUND_GRACE_DAYS),
+            created_at=now,
+        )
+    return refund
+
+
+# --- Earning ----------------------------------------------------------------------
+
+
+def _period_start(period: str, now: datetime) -> datetime | None:
+    local = timezone.localtime(now)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = {
+        EarningRule.Period.DAY: day,
+        EarningRule.Period.WEEK: day - timedelta(days=day.weekday()),
+        EarningRule.Period.MONTH: day.replace(day=1),
+        EarningRule.Period.YEAR: day.replace(month=1, day=1),
+    }
+    return starts.get(period)
+
+
+def _cap_reached(rule: EarningRule, *, member_id: int, now: datetime) -> bool:
+    if rule.cap_count is None:
+        return False
+    awards = LedgerEntry.objects.filter(member_id=member_id, reason=rule.action)
+    start = _period_start(rule.cap_period, now)
+    if start is not None:
+        awards = awards.filter(created_at__gte=start)
+    return awards.count() >= rule.cap_count
+
+
+def points_award(
+    *,
+    member,
+    action: str,
+    reference: str,
+    amount: int | None = None,
+    subject: str = "",
+    now: datetime | None = None,
+) -> LedgerEntry | None:
+    """Pay the points of an action, once per (member, action, reference).
+
+    `amount` lets an object set its own points; the action's earning rule gives
+    the default, and its cap applies to every award of that action. Returns the
+    entry (the existing one when this source already paid), or None when the
+    rule is off or its cap is reached.
+    """
+    if action not in EARNING_ACTIONS:
+        raise UnknownAction(details={"action": action})
+    now = now or timezone.now()
+    rule = EarningRule.objects.filter(action=action).first()
+    if rule is not None and not rule.is_active:
+        return None
+    points = amount if amount is not None else (rule.points if rule else 0)
+    if points <= 0:
+        return None
+    with transaction.atomic(), _bounded_locks():
+        account = _lock_account(member.pk)
+        existing = LedgerEntry.objects.filter(member_id=member.pk, reason=action, reference=reference).first()
+        if existing is not None:
+            return existing
+        if rule is not None and _cap_reached(rule, member_id=member.pk, now=now):
+            return None
+        return _credit(
+            account,
+            amount=points,
+            reason=action,
+            reference=reference,
+            subject=subject,
+            expires_at=_expiry_for(now),
+            now=now,
+        )
+
+
+def points_expire_due(*, now: datetime | None = None) -> int:
+    """Write the expiry entries of every lot whose time has come (daily job)."""
+    now = now or timezone.now()
+    member_ids = (
+        PointsLot.objects.filter(remaining__gt=0, expires_at__lte=now)
+        .values_list("member_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    expired = 0
+    for member_id in list(member_ids):
+        with transaction.atomic(), _bounded_locks():
+            expired += _expire_member_lots(_lock_account(member_id), now=now)
+    return expired
+
+
+# --- Manual adjustments ---------------------------------------------------------------
+
+
+def _is_club_admin(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=CLUB_ADMINISTRATION).exists()
+
+
+def _apply_adjustment(adjustment: Adjustment, *, now: datetime) -> LedgerEntry:
+    account = _lock_account(adjustment.member_id)
+    fields = {
+        "reason": Reason.ADJUSTMENT,
+        "reference": adjustment.reference,
+        "note": adjustment.reason,
+        "by": adjustment.requested_by,
+    }
+    if adjustment.amount > 0:
+        return _credit(account, amount=adjustment.amount, expires_at=_expiry_for(now), now=now, **fields)
+    return _debit(account, amount=-adjustment.amount, now=now, **fields)
+
+
+def points_adjust(*, member, amount: int, reason: str, by, now: datetime | None = None) -> Adjustment:
+    """A staff correction (+/−) with a mandatory reason.
+
+    Up to `POINTS_ADJUSTMENT_APPROVAL_THRESHOLD` points it reaches the ledger at
+    once; above, it waits for another club administrator (`adjustment_approve`).
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0 or not (reason or "").strip():
+        raise InvalidAdjustment()
+    now = now or timezone.now()
+    with transaction.atomic(), _bounded_locks():
+        adjustment = Adjustment.objects.create(
+            member=member, amount=amount, reason=reason.strip(), requested_by=by, requested_at=now
+        )
+        if abs(amount) <= settings.POINTS_ADJUSTMENT_APPROVAL_THRESHOLD:
+            _apply_adjustment(adjustment, now=now)
+            adjustment.status = Adjustment.Status.APPLIED
+            adjustment.decided_by = by
+            adjustment.decided_at = now
+            adjustment.save(update_fields=["status", "decided_by", "decided_at"])
+    return adjustment
+
+
+def _decide(adjustment: Adjustment, *, by, approve: bool, now: datetime | None) -> Adjustment:
+    now = now or timezone.now()
+    if not _is_club_admin(by) or by.pk == adjustment.requested_by_id:
+        raise ApprovalNotAllowed()
+    with transaction.atomic(), _bounded_locks():
+        _lock_account(adjustment.member_id)
+        adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if adjustment.status != Adjustment.Status.PENDING:
+            raise AdjustmentAlreadyDecided()
+        if approve:
+            _apply_adjustment(adjustment, now=now)
+        adjustment.status = Adjustment.Status.APPLIED if approve else Adjustment.Status.REJECTED
+        adjustment.decided_by = by
+        adjustment.decided_at = now
+        adjustment.save(update_fields=["status", "decided_by", "decided_at"])
+    return adjustment
+
+
+def adjustment_approve(*, adjustment: Adjustment, by, now: datetime | None = None) -> Adjustment:
+    return _decide(adjustment, by=by, approve=True, now=now)
+
+
+def adjustment_reject(*, adjustment: Adjustment, by, now: datetime | None = None) -> Adjustment:
+    return _decide(adjustment, by=by, approve=False, now=now)
+
+
+# --- The shop ------------------------------------------------------------------------------
+
+
+def _validate_gift_available(gift: Gift, now: datetime) -> None:
+    if not gift.is_available(now):
+        raise GiftNotAvailable(details={"gift": gift.pk})
+
+
+def _validate_member_limit(gift: Gift, *, member_id: int) -> None:
+    if gift.per_member_limit is None:
+        return
+    taken = Redemption.objects.filter(
+        member_id=member_id,
+        gift=gift,
+        status__in=[Redemption.Status.ISSUED, Redemption.Status.COLLECTED],
+    ).count()
+    if taken >= gift.per_member_limit:
+        raise RedemptionLimitReached(details={"limit": gift.per_member_limit})
+
+
+def _take_stock(gift: Gift) -> None:
+    """One unit of the gift's stock, by a conditional update (the gift row lock)."""
+    if not Gift.objects.filter(pk=gift.pk, stock__gte=1).update(stock=F("stock") - 1):
+        raise GiftOutOfStock(details={"gift": gift.pk})
+
+
+def _subject(obj, field: str = "name") -> str:
+    return getattr(obj, f"{field}_fr", None) or getattr(obj, field)
+
+
+def gift_redeem(*, member, gift: Gift, now: datetime | None = None) -> Redemption:
+    """Buy a gift with points: debit, take stock, issue a voucher — or nothing."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True), _bounded_locks():
+        gift = Gift.objects.select_related("museum").get(pk=gift.pk)
+        _validate_gift_available(gift, now)
+        account = _lock_account(member.pk)
+        _expire_member_lots(account, now=now)
+        if account.balance < gift.points:
+            raise InsufficientPoints(details={"balance": account.balance, "missing": gift.points - account.balance})
+        _validate_member_limit(gift, member_id=member.pk)
+        _take_stock(gift)
+        redemption = Redemption.objects.create(
+            member_id=member.pk,
+            gift=gift,
+            museum=gift.museum,
+            points=gift.points,
+            created_at=now,
+            expires_at=now + timedelta(days=gift.validity_days),
+        )
+        _debit(
+            account,
+            amount=gift.points,
+            reason=Reason.GIFT,
+            reference=redemption.reference,
+            subject=_subject(gift),
+            now=now,
+        )
+    return redemption
+
+
+def _validate_voucher_open(redemption: Redemption, now: datetime) -> None:
+    if redemption.status == Redemption.Status.COLLECTED:
+        raise VoucherAlreadyCollected(details={"collected_at": redemption.collected_at.isoformat()})
+    if redemption.status == Redemption.Status.CANCELLED:
+        raise VoucherCancelled()
+    if redemption.status == Redemption.Status.EXPIRED or redemption.expires_at <= now:
+        raise VoucherExpired()
+
+
+def redemption_find(*, code: str) -> Redemption:
+    """The voucher whose code was typed or scanned; a typo is caught first."""
+    if not code_is_valid(code):
+        raise InvalidCode()
+    redemption = Redemption.objects.select_related("gift", "member", "museum").filter(code=code_normalize(code)).first()
+    if redemption is None:
+        raise VoucherNotFound()
+    return redemption
+
+
+def redemption_collect(*, code: str, by, now: datetime | None = None) -> Redemption:
+    """The desk hands the gift over."""
+    now = now or timezone.now()
+    found = redemption_find(code=code)
+    with transaction.atomic(durable=True), _bounded_locks():
+        redemption = Redemption.objects.select_for_update().get(pk=found.pk)
+        _validate_voucher_open(redemption, now)
+        redemption.status = Redemption.Status.COLLECTED
+        redemption.collected_at = now
+        redemption.collected_by = by
+        redemption.save(update_fields=["status", "collected_at", "collected_by"])
+    found.status, found.collected_at, found.collected_by = redemption.status, now, by
+    return found
+
+
+def redemption_cancel(
+    *,
+    redemption: Redemption,
+    by=None,
+    status: str = Redemption.Status.CANCELLED,
+    now: datetime | None = None,
+) -> Redemption:
+    """Cancel an uncollected voucher: points back (refund entry), stock back."""
+    now = now or timezone.now()
+    with transaction.atomic(), _bounded_locks():
+        account = _lock_account(redemption.member_id)
+        locked = Redemption.objects.select_for_update().select_related("gift").get(pk=redemption.pk)
+        if locked.status == Redemption.Status.COLLECTED:
+            raise VoucherAlreadyCollected()
+        if locked.status != Redemption.Status.ISSUED:
+            raise VoucherCancelled()
+        spend = LedgerEntry.objects.get(member_id=locked.member_id, reason=Reason.GIFT, reference=locked.reference)
+        _refund(
+            account,
+            spend=spend,
+            reason=Reason.REFUND,
+            reference=locked.reference,
+            subject=_subject(locked.gift),
+            by=by,
+            now=now,
+        )
+        Gift.objects.filter(pk=locked.gift_id).update(stock=F("stock") + 1)
+        locked.status = status
+        locked.cancelled_at = now
+        locked.cancelled_by = by
+        locked.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    return locked
+
+
+def redemptions_expire_due(*, now: datetime | None = None) -> int:
+    """Vouchers not collected in time expire, with the same refund (daily job)."""
+    now = now or timezone.now()
+    due = Redemption.objects.filter(status=Redemption.Status.ISSUED, expires_at__lte=now).values_list("pk", flat=True)
+    expired = 0
+    for redemption in Redemption.objects.filter(pk__in=list(due)).only("pk", "member_id"):
+        try:
+            redemption_cancel(redemption=redemption, status=Redemption.Status.EXPIRED, now=now)
+        except (VoucherCancelled, VoucherAlreadyCollected):
+            continue  # handled meanwhile by the desk or the member
+        expired += 1
+    return expired
+
+
+def earning_rules_ensure_defaults() -> None:
+    """Create the default earning rules that do not exist yet (staff edit them after)."""
+    create_missing_rules(EarningRule)
+
+
+def gift_stock_adjust(*, gift: Gift, delta: int) -> int:
+    """Add (or remove) units of stock without overwriting concurrent redemptions."""
+    with transaction.atomic(), _bounded_locks():
+        updated = Gift.objects.filter(pk=gift.pk, stock__gte=-delta).update(stock=F("stock") + delta)
+        if not updated:
+            raise GiftOutOfStock(details={"gift": gift.pk})
+        return Gift.objects.values_list("stock", flat=True).get(pk=gift.pk)
