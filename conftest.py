@@ -31,6 +31,8 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
+    # Hashing passwords properly is slow by design; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
