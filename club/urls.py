@@ -29,6 +29,7 @@ urlpatterns = [
     path("langue/", views.language_set, name="set_language"),
     path("mon-club/", include("club.urls_members")),
     path("musees/", include("museums.urls")),
+    path("", include("rewards.urls")),
     path("club/", include("club.legal")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,5 @@
 """Member pages: home, "Mon club", profile, language, staff member lookup, health."""
 
-import segno
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -15,34 +14,40 @@ from club import health, services
 from club.decorators import member_required
 from club.errors import DomainError
 from club.forms import MemberLookupForm, ProfileForm
+from club.qr import qr_svg
 from club.selectors import consent_history, member_by_number, member_is_verified
 from museums.selectors import museums_visible
+from rewards.models import Redemption
+from rewards.selectors import balance_of, expiring_soon, next_goals, redemptions_of
 
 
 def home(request):
     return render(request, "club/home.html", {"museums": museums_visible()})
 
 
-def membership_qr_svg(number: str) -> str:
-    """The membership number as an inline SVG QR code (same string as printed)."""
-    qr = segno.make(number, error="m")
-    return qr.svg_inline(scale=6, border=2, dark="#1b1b1f", light="#ffffff", omitsize=True)
-
-
 @member_required
 def dashboard(request):
+    """ "Mon club": the card, the points, the next gifts and what expires soon."""
     member = request.user
+    balance = balance_of(member)
     return render(
         request,
         "club/dashboard.html",
-        {"member": member, "qr_svg": membership_qr_svg(member.membership_number)},
+        {
+            "member": member,
+            "qr_svg": qr_svg(member.membership_number),
+            "balance": balance,
+            "goals": next_goals(member, balance=balance),
+            "expiring": expiring_soon(member),
+            "open_vouchers": redemptions_of(member).filter(status=Redemption.Status.ISSUED).count(),
+        },
     )
 
 
 @member_required
 def card(request):
     member = request.user
-    return render(request, "club/card.html", {"member": member, "qr_svg": membership_qr_svg(member.membership_number)})
+    return render(request, "club/card.html", {"member": member, "qr_svg": qr_svg(member.membership_number)})
 
 
 @member_required
