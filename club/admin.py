@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from club.codes import code_normalize
 from club.models import ConsentRecord, Member
+from rewards.models import Account
 
 
 class ConsentRecordInline(admin.TabularInline):
@@ -34,6 +37,7 @@ class MemberAdmin(UserAdmin):
     list_filter = ["is_staff", "is_active", "preferred_language", "favourite_museum", "groups"]
     search_fields = ["email", "display_name", "membership_number"]
     readonly_fields = [
+        "points",
         "membership_number",
         "date_joined",
         "last_login",
@@ -46,7 +50,7 @@ class MemberAdmin(UserAdmin):
     filter_horizontal = ["groups", "user_permissions", "museums"]
     inlines = [ConsentRecordInline]
     fieldsets = [
-        (None, {"fields": ["email", "password", "membership_number"]}),
+        (None, {"fields": ["email", "password", "membership_number", "points"]}),
         (_("Profil"), {"fields": ["display_name", "preferred_language", "favourite_museum"]}),
         (
             _("Consentements et règlement"),
@@ -64,6 +68,15 @@ class MemberAdmin(UserAdmin):
         (_("Dates"), {"fields": ["date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    @admin.display(description=_("points"))
+    def points(self, member):
+        balance = Account.objects.filter(member=member).values_list("balance", flat=True).first() or 0
+        url = reverse("rewards_adjust_points", args=[member.pk])
+        return format_html('{} — <a href="{}">{}</a>', balance, url, _("ajuster les points"))
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
     def get_search_results(self, request, queryset, search_term):
         # A membership number typed as at the desk (lower case, no dashes) still matches.

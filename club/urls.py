@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from club import views
 from club.api import MeView
 from museums.api import MuseumViewSet
+from rewards.admin import admin_urls as rewards_admin_urls
 
 admin.site.site_header = "Club des visiteurs — administration"
 admin.site.site_title = "Club des visiteurs"
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("rewards.urls")),
     path("club/", include("club.legal")),
     path("compte/", include("allauth.urls")),
+    path("admin/", include(rewards_admin_urls())),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

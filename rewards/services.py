@@ -502,3 +502,30 @@ def gift_stock_adjust(*, gift: Gift, delta: int) -> int:
         if not updated:
             raise GiftOutOfStock(details={"gift": gift.pk})
         return Gift.objects.values_list("stock", flat=True).get(pk=gift.pk)
+
+
+def gift_picture_set(*, gift: Gift, picture=None) -> Gift:
+    """Store the gift's picture (when given) and rebuild its thumbnail."""
+    from pathlib import Path
+
+    from rewards.images import thumbnail_from
+
+    if picture is not None:
+        gift.picture.save(Path(picture.name).name, picture, save=False)
+    if gift.picture:
+        with gift.picture.open("rb") as source:
+            gift.thumbnail.save(f"{gift.slug}.jpg", thumbnail_from(source), save=False)
+    Gift.objects.filter(pk=gift.pk).update(picture=gift.picture.name, thumbnail=gift.thumbnail.name)
+    return gift
+
+
+def gift_upsert(*, slug: str, stock: int, picture=None, **fields) -> Gift:
+    """Create a gift or update its texts and price; the stock is set only at creation
+    (afterwards it moves through redemptions and `gift_stock_adjust`)."""
+    gift, created = Gift.objects.get_or_create(slug=slug, defaults={"stock": stock, **fields})
+    if not created:
+        Gift.objects.filter(pk=gift.pk).update(**fields)
+        gift.refresh_from_db()
+    if picture is not None and not gift.picture:
+        gift_picture_set(gift=gift, picture=picture)
+    return gift

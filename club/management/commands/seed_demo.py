@@ -1,4 +1,4 @@
-"""Idempotent demo data: the network's museums, a staff account and a demo member.
+"""Idempotent demo data: the museums, the shop, a staff account and a demo member.
 
 Running it twice leaves the same data. The demo passwords are printed so the
 quick start can log in at once; the command refuses to run with DEBUG off
@@ -16,6 +16,9 @@ from club.models import Consent, Member
 from club.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, groups_sync
 from museums.demo import museum_rows
 from museums.services import museum_upsert
+from rewards import services as rewards
+from rewards.demo import GIFTS, gift_picture
+from rewards.models import Reason
 
 STAFF_EMAIL = "equipe@club-demo.fr"
 STAFF_PASSWORD = "equipe-demo-2026"
@@ -35,11 +38,32 @@ def _verified_member(*, email: str, password: str, **fields) -> Member:
             consents={Consent.NEWS: True, Consent.SURVEYS: True},
         )
     EmailAddress.objects.update_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
+    services.member_email_verified(member=member)
     return member
 
 
+DEMO_HISTORY = [
+    (Reason.SURVEY_ANSWERED, "demo.survey:cartels", "Vos cartels sont-ils clairs ?"),
+    (Reason.QUIZ_PASSED, "demo.quiz:impressionnisme", "L'impressionnisme à Rouen"),
+    (Reason.MUSEUM_CHECKIN, "demo.checkin:beaux-arts", "Musée des Beaux-Arts"),
+    (Reason.VOTE_CAST, "demo.vote:chambre-2026", "Chambre des visiteurs 2026"),
+]
+
+
+def _seed_shop(museum) -> list:
+    gifts = []
+    for position, row in enumerate(GIFTS, start=1):
+        fields = {key: value for key, value in row.items() if key != "colour"}
+        gifts.append(
+            rewards.gift_upsert(
+                **fields, museum=museum, position=position, picture=gift_picture(row["slug"], row["colour"])
+            )
+        )
+    return gifts
+
+
 class Command(BaseCommand):
-    help = "Load idempotent demo data (museums, a staff account, a demo member)."
+    help = "Load idempotent demo data (museums, shop, a staff account, a demo member with points)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -50,6 +74,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with known passwords; use --force to run it with DEBUG off.")
         museums = [museum_upsert(**row) for row in museum_rows()]
         groups_sync()
+        rewards.earning_rules_ensure_defaults()
+        gifts = _seed_shop(museums[0])
 
         staff = _verified_member(email=STAFF_EMAIL, password=STAFF_PASSWORD, display_name="Équipe du musée")
         Member.objects.filter(pk=staff.pk).update(is_staff=True)
@@ -58,8 +84,17 @@ class Command(BaseCommand):
 
         member = _verified_member(email=MEMBER_EMAIL, password=MEMBER_PASSWORD, display_name="Camille")
         if member.favourite_museum_id is None:
-            Member.objects.filter(pk=member.pk).update(favourite_museum=museums[0])
+            member.favourite_museum = museums[0]
+            services.profile_update(
+                member=member,
+                display_name=member.display_name,
+                preferred_language=member.preferred_language,
+                favourite_museum=museums[0],
+                consents={Consent.NEWS: True, Consent.SURVEYS: True},
+            )
+        for action, reference, subject in DEMO_HISTORY:
+            rewards.points_award(member=member, action=action, reference=reference, subject=subject)
 
-        self.stdout.write(self.style.SUCCESS(f"{len(museums)} museums ready."))
+        self.stdout.write(self.style.SUCCESS(f"{len(museums)} museums and {len(gifts)} gifts ready."))
         self.stdout.write(f"Staff account : {STAFF_EMAIL} / {STAFF_PASSWORD}  (admin: /admin/)")
         self.stdout.write(f"Demo member   : {MEMBER_EMAIL} / {MEMBER_PASSWORD}  (number {member.membership_number})")
