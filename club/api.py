@@ -1,46 +1,54 @@
 """The API's shared conventions and the member's own endpoints.
 
-Every `DomainError` and every DRF error leaves the API in one JSON shape:
-`{"code": "...", "message": "...", "details": {...}}`, with a 4xx status.
+Every error leaves the API in one JSON shape, in the member's language:
+`{"code": "...", "message": "...", "details": {...}}`, with a 4xx status (503
+with `Retry-After` when a lock could not be had in time).
 """
 
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from django.contrib.auth import authenticate
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from club import services
 from club.errors import DomainError
 from club.models import Consent, Member
+from club.selectors import member_is_verified
+
+
+def _body(code: str, message, details=None) -> dict:
+    return {"code": code, "message": str(message), "details": details or {}}
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(
-            {"code": exc.code, "message": str(exc.message), "details": exc.details},
-            status=exc.status,
-        )
+        response = Response(_body(exc.code, exc.message, exc.details), status=exc.status)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ValidationError):
-        body = {"code": "invalid", "message": "Invalid input.", "details": response.data}
-    elif isinstance(exc, Http404):
-        body = {"code": "not_found", "message": "Not found.", "details": {}}
-    elif isinstance(exc, APIException):
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _body("invalid", _("Certaines données ne sont pas valides."), response.data)
+    elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        body = {
-            "code": codes if isinstance(codes, str) else "error",
-            "message": str(exc.detail) if not isinstance(exc.detail, dict | list) else "Error.",
-            "details": {},
-        }
-    else:
-        body = {"code": "error", "message": "Error.", "details": response.data}
-    response.data = body
+        message = exc.detail if isinstance(exc.detail, str) else _("Erreur.")
+        response.data = _body(codes if isinstance(codes, str) else "error", message)
     return response
+
+
+def api_not_found(request, exception=None):
+    """JSON 404 for unknown addresses under /api/ (the site's 404 page elsewhere)."""
+    return JsonResponse(_body("not_found", _("Cette adresse de l'API n'existe pas.")), status=404)
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -86,3 +94,43 @@ class MeView(APIView):
             source="api",
         )
         return Response(MeSerializer(member).data, status=status.HTTP_200_OK)
+
+
+class LoginThrottle(AnonRateThrottle):
+    scope = "token"
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenView(APIView):
+    """Exchange email and password for the member's API token (one per member).
+
+    The token changes when the password changes, and disappears with the account.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    def get_authenticate_header(self, request):
+        return "Token"  # wrong credentials answer 401, as for the other endpoints
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = authenticate(
+            request, email=serializer.validated_data["email"].lower(), password=serializer.validated_data["password"]
+        )
+        if member is None:
+            raise exceptions.AuthenticationFailed(_("Adresse e-mail ou mot de passe incorrect."))
+        if not member_is_verified(member):
+            raise exceptions.PermissionDenied(_("Confirmez d'abord votre adresse e-mail."))
+        token, _created = Token.objects.get_or_create(user=member)
+        return Response({"token": token.key})

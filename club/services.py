@@ -115,3 +115,14 @@ def member_language_set(*, member: Member, language: str) -> None:
         return
     Member.objects.filter(pk=member.pk).update(preferred_language=language)
     member.preferred_language = language
+
+
+def idempotency_keys_purge(*, older_than_hours: int = 24) -> int:
+    """Forget Idempotency-Key rows older than their 24-hour promise."""
+    from datetime import timedelta
+
+    from club.models import IdempotencyKey
+
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -11,6 +11,7 @@ SSL redirect, and refuses a wildcard `ALLOWED_HOSTS`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -212,6 +213,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Copied into django-celery-beat's tables when beat starts; staff may retime them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "points-expire-due": {"task": "rewards.tasks.points_expire_due_task", "schedule": crontab(hour=3, minute=10)},
+    "redemptions-expire-due": {
+        "task": "rewards.tasks.redemptions_expire_due_task",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "idempotency-keys-purge": {"task": "club.tasks.idempotency_keys_purge_task", "schedule": crontab(minute=40)},
+}
 # A hung or unreachable broker must never hold a web request for long: short
 # socket timeouts and a single publish attempt. What could not be queued stays
 # in the database and a periodic sweep queues it again (transactional outbox).
@@ -229,10 +239,12 @@ CELERY_TASK_PUBLISH_RETRY = False
 
 # --- REST API ---
 REST_FRAMEWORK = {
+    # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "club.authentication.MemberTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -8,9 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from club import views
-from club.api import MeView
+from club.api import MeView, TokenView
 from museums.api import MuseumViewSet
 from rewards.admin import admin_urls as rewards_admin_urls
+from rewards.api import GiftViewSet, PointsView, RedemptionViewSet
 
 admin.site.site_header = "Club des visiteurs — administration"
 admin.site.site_title = "Club des visiteurs"
@@ -18,9 +19,13 @@ admin.site.index_title = "Gestion du club"
 
 router = DefaultRouter()
 router.register("museums", MuseumViewSet, basename="museum")
+router.register("gifts", GiftViewSet, basename="gift")
+router.register("redemptions", RedemptionViewSet, basename="redemption")
 
 api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/points/", PointsView.as_view(), name="me-points"),
     *router.urls,
 ]
 
@@ -42,3 +47,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "club.views.not_found"
+handler500 = "club.views.server_error"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from club import health, services
+from club.api import api_not_found
 from club.decorators import member_required
 from club.errors import DomainError
 from club.forms import MemberLookupForm, ProfileForm
@@ -116,3 +117,16 @@ def staff_member_lookup(request):
 def healthz(request):
     report = health.health_report()
     return JsonResponse(report, status=200 if report["database"] == "ok" else 503)
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        body = {"code": "server_error", "message": _("Erreur interne : l'équipe est prévenue."), "details": {}}
+        return JsonResponse(body, status=500)
+    return render(request, "500.html", status=500)
