@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # by tests around it are still synchronous and safe.
@@ -40,8 +41,11 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # Requests activate the member's language in this thread; start each test in French.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
 
 from club import services
 
@@ -12,6 +13,14 @@ class ClubAccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address):
         return reverse("club:dashboard")
+
+    def get_password_change_redirect_url(self, request):
+        return reverse("club:profile")
+
+    def login(self, request, user):
+        super().login(request, user)
+        # Messages added after login ("signed in as…") speak the member's language.
+        translation.activate(user.preferred_language)
 
     def confirm_email(self, request, email_address):
         confirmed = super().confirm_email(request, email_address)

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from club.selectors import member_is_verified
@@ -20,6 +21,19 @@ def member_required(view):
     def wrapper(request, *args, **kwargs):
         if not member_is_verified(request.user):
             return redirect("club:verify_needed")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    """Staff pages: visitors go to the site's login and come back; members get a 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -30,3 +30,8 @@ class NotFound(DomainError):
     code = "not_found"
     message = _("Aucun élément ne correspond.")
     status = 404
+
+
+class MemberNotFound(NotFound):
+    code = "member_not_found"
+    message = _("Aucun membre n'a ce numéro.")

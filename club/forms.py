@@ -1,6 +1,6 @@
 """Forms of the members' pages: the extra sign-up questions and the profile."""
 
-from allauth.account.forms import LoginForm, SignupForm
+from allauth.account.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetPasswordKeyForm, SignupForm
 from allauth.account.internal.flows.manage_email import email_already_exists
 from django import forms
 from django.conf import settings
@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from club import services
 from club.models import Consent, Member
 from museums.models import Museum
+
+PASSWORD_HELP = _("Au moins 10 caractères. Une phrase facile à retenir fait très bien l'affaire.")
 
 
 def _rules_label():
@@ -91,6 +93,25 @@ class ClubLoginForm(LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Adresse e-mail")
         self.fields["remember"].label = _("Rester connecté sur cet appareil")
+        self.fields["password"].help_text = ""  # the page shows the "forgotten?" link once
+
+
+class ClubChangePasswordForm(ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = PASSWORD_HELP
+
+
+class ClubResetPasswordKeyForm(ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = PASSWORD_HELP
+
+
+class ClubResetPasswordForm(ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Adresse e-mail")
 
 
 class ProfileForm(forms.Form):

@@ -133,7 +133,9 @@ class ConsentRecord(models.Model):
         API = "api", _("API")
         UNSUBSCRIBE = "unsubscribe", _("lien de désinscription")
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="consent_records"
+    )
     kind = models.CharField(_("consentement"), max_length=20, choices=Consent.choices)
     granted = models.BooleanField(_("accordé"))
     wording_version = models.CharField(_("version du texte"), max_length=20)
@@ -141,8 +143,8 @@ class ConsentRecord(models.Model):
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("consentement")
-        verbose_name_plural = _("historique des consentements")
+        verbose_name = _("choix de consentement")
+        verbose_name_plural = _("choix de consentement")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["member", "kind", "-created_at"], name="club_consent_member_kind")]
 

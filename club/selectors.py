@@ -1,7 +1,7 @@
 """Shared reads about members."""
 
 from club.codes import code_is_valid, code_normalize
-from club.errors import InvalidCode, NotFound
+from club.errors import InvalidCode, MemberNotFound
 from club.models import ConsentRecord, Member
 
 
@@ -14,7 +14,7 @@ def member_by_number(*, text: str) -> Member:
         raise InvalidCode()
     member = Member.objects.select_related("favourite_museum").filter(membership_number=code_normalize(text)).first()
     if member is None:
-        raise NotFound()
+        raise MemberNotFound()
     return member
 
 

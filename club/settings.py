@@ -133,7 +133,13 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_FORMS = {"signup": "club.forms.ClubSignupForm", "login": "club.forms.ClubLoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "club.forms.ClubSignupForm",
+    "login": "club.forms.ClubLoginForm",
+    "change_password": "club.forms.ClubChangePasswordForm",
+    "reset_password": "club.forms.ClubResetPasswordForm",
+    "reset_password_from_key": "club.forms.ClubResetPasswordKeyForm",
+}
 ACCOUNT_ADAPTER = "club.adapters.ClubAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Club des visiteurs] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"

@@ -2,9 +2,9 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.i18n import set_language
 
 from club import health, services
 from club.api import api_not_found
-from club.decorators import member_required
+from club.decorators import member_required, staff_required
 from club.errors import DomainError
 from club.forms import MemberLookupForm, ProfileForm
 from club.qr import qr_svg
@@ -58,6 +58,7 @@ def profile(request):
         form = ProfileForm(request.POST)
         if form.is_valid():
             form.save(member)
+            translation.activate(member.preferred_language)
             messages.success(request, _("Votre profil est enregistré."))
             return redirect("club:profile")
     else:
@@ -101,7 +102,7 @@ def verify_needed(request):
     return render(request, "club/verify_needed.html", {"email": address.email if address else request.user.email})
 
 
-@staff_member_required
+@staff_required
 def staff_member_lookup(request):
     form = MemberLookupForm(request.GET or None)
     found = None

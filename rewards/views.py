@@ -1,7 +1,6 @@
 """Pages of the points and the shop: history, catalogue, vouchers, and the desk."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from club.decorators import member_required
+from club.decorators import member_required, staff_required
 from club.errors import DomainError
 from club.qr import qr_svg
 from rewards import services
@@ -85,7 +84,7 @@ def voucher_cancel(request, code):
     return redirect("rewards:voucher", code=code)
 
 
-@staff_member_required
+@staff_required
 @permission_required("rewards.change_redemption", raise_exception=True)
 def desk(request):
     """The desk: scan or type a voucher code, see the member and the gift, hand it over."""
@@ -100,7 +99,7 @@ def desk(request):
 
 
 @require_POST
-@staff_member_required
+@staff_required
 @permission_required("rewards.change_redemption", raise_exception=True)
 def desk_collect(request, code):
     try:
@@ -114,7 +113,7 @@ def desk_collect(request, code):
 
 
 @require_POST
-@staff_member_required
+@staff_required
 @permission_required("rewards.change_redemption", raise_exception=True)
 def desk_cancel(request, code):
     try:

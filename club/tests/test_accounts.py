@@ -88,7 +88,7 @@ def test_tampered_verification_link_explains_and_offers_a_new_link(client):
     response = client.get(_link_in_last_email()[:-6] + "XXXXX/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "a expiré ou n'est pas valide" in body
+    assert "a expiré, n'est pas valide ou a déjà servi" in body
     assert reverse("account_login") in body
     assert not EmailAddress.objects.get(email="claire@exemple.fr").verified
 
@@ -97,7 +97,7 @@ def test_expired_verification_link_is_refused(client, settings):
     _signup(client)
     settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 0
     response = client.get(_link_in_last_email())
-    assert "a expiré ou n'est pas valide" in response.content.decode()
+    assert "a expiré, n'est pas valide ou a déjà servi" in response.content.decode()
     assert not EmailAddress.objects.get(email="claire@exemple.fr").verified
 
 

@@ -3,14 +3,26 @@
   "use strict";
   document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
+    // A form sent back with errors: move focus to its summary so it is heard and seen.
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) summary.focus();
+
     var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("site-nav");
     if (!toggle || !nav) return;
-    nav.setAttribute("data-collapsed", "true");
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.setAttribute("data-collapsed", String(!open));
+    }
+    setOpen(false);
     toggle.addEventListener("click", function () {
-      var open = toggle.getAttribute("aria-expanded") === "true";
-      toggle.setAttribute("aria-expanded", String(!open));
-      nav.setAttribute("data-collapsed", String(open));
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
     });
   });
 })();
