@@ -187,3 +187,21 @@ def test_member_changes_password_with_the_same_rules(client):
     )
     member.refresh_from_db()
     assert member.check_password("nouveau mot de passe")
+
+
+def test_welcome_points_are_paid_once_and_only_after_verification(client):
+    from rewards.models import LedgerEntry
+    from rewards.selectors import balance_of
+
+    _signup(client)
+    member = Member.objects.get(email="claire@exemple.fr")
+    assert balance_of(member) == 0
+    link = _link_in_last_email()
+    client.get(link)
+    client.get(link)
+    welcome = LedgerEntry.objects.filter(member=member, reason="signup")
+    assert welcome.count() == 1 and balance_of(member) == welcome.get().amount > 0
+    # Verifying a new address later pays nothing more.
+    client.post(reverse("account_email"), {"action_add": "", "email": "claire.nouvelle@exemple.fr"})
+    client.get(_link_in_last_email())
+    assert LedgerEntry.objects.filter(member=member, reason="signup").count() == 1

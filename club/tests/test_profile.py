@@ -103,3 +103,16 @@ def test_member_language_comes_from_profile_and_sticks_after_logout(client):
     assert response.cookies["club_language"].value == "en"
     client.post(reverse("account_logout"))
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_completing_the_profile_pays_once(client):
+    from rewards.models import LedgerEntry
+
+    member = MemberFactory(display_name="")
+    museum = MuseumFactory()
+    client.force_login(member)
+    client.post(reverse("club:profile"), _profile_data(display_name=""))
+    assert not LedgerEntry.objects.filter(member=member).exists()
+    client.post(reverse("club:profile"), _profile_data(favourite_museum=museum.pk))
+    client.post(reverse("club:profile"), _profile_data(favourite_museum=museum.pk, display_name="Autre"))
+    assert LedgerEntry.objects.filter(member=member, reason="profile_completed").count() == 1

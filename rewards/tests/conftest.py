@@ -16,7 +16,7 @@ def give():
     """Give a member points through the ledger (a manual-free earning action)."""
     counter = {"n": 0}
 
-    def give(member, amount, *, now=None, action=Reason.SURVEY_ANSWERED):
+    def give(member, amount, *, now=None, action=Reason.IDEA_PLANNED):  # an action with no cap
         counter["n"] += 1
         return services.points_award(
             member=member, action=action, reference=f"test.source:{counter['n']}", amount=amount, now=now
