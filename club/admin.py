@@ -1,8 +1,9 @@
 """Admin of members: look-up by membership number, consents read-only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ class MemberAdmin(UserAdmin):
     ]
     filter_horizontal = ["groups", "user_permissions", "museums"]
     inlines = [ConsentRecordInline]
+    actions = ["adjust_points"]
     fieldsets = [
         (None, {"fields": ["email", "password", "membership_number", "points"]}),
         (_("Profil"), {"fields": ["display_name", "preferred_language", "favourite_museum"]}),
@@ -74,6 +76,13 @@ class MemberAdmin(UserAdmin):
         balance = Account.objects.filter(member=member).values_list("balance", flat=True).first() or 0
         url = reverse("rewards_adjust_points", args=[member.pk])
         return format_html('{} — <a href="{}">{}</a>', balance, url, _("ajuster les points"))
+
+    @admin.action(description=_("Ajuster les points (un membre)"), permissions=["view"])
+    def adjust_points(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Sélectionnez un seul membre pour ajuster ses points."), messages.WARNING)
+            return None
+        return redirect("rewards_adjust_points", member_id=queryset.get().pk)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
