@@ -62,6 +62,10 @@ class EarningRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.earning_rule_changed(action=obj.action)
+
 
 class GiftAdminForm(forms.ModelForm):
     restock = forms.IntegerField(

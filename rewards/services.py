@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -59,12 +60,20 @@ _LOCK_NOT_AVAILABLE = "55P03"
 # --- Locks -------------------------------------------------------------------
 
 
+def _lock_timeout_sql() -> str:
+    return f"SET LOCAL lock_timeout = '{int(settings.POINTS_LOCK_TIMEOUT_MS)}ms'"
+
+
 @contextmanager
-def _bounded_locks() -> Iterator[None]:
-    """Bound every lock wait of the current transaction; a timeout is LockTimeout."""
-    if connection.vendor == "postgresql":
+def _bounded_locks(*, set_timeout: bool = True) -> Iterator[None]:
+    """Bound every lock wait of the current transaction; a timeout is LockTimeout.
+
+    `set_timeout=False` is for callers that send the SET LOCAL themselves, in the
+    same round trip as their first statement.
+    """
+    if set_timeout and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{int(settings.POINTS_LOCK_TIMEOUT_MS)}ms'")
+            cursor.execute(_lock_timeout_sql())
     try:
         yield
     except OperationalError as error:
@@ -210,14 +219,85 @@ def _period_start(period: str, now: datetime) -> datetime | None:
     return starts.get(period)
 
 
-def _cap_reached(rule: EarningRule, *, member_id: int, now: datetime) -> bool:
-    if rule.cap_count is None:
-        return False
-    awards = LedgerEntry.objects.filter(member_id=member_id, reason=rule.action)
+_RULE_CACHE_SECONDS = 60
+
+
+def _rule_for(action: str) -> EarningRule | None:
+    """The action's earning rule, cached briefly: every award reads it, staff rarely change it.
+
+    The admin clears the cache when a rule is saved; other processes see the
+    change within a minute.
+    """
+    key = f"rewards:rule:{action}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = EarningRule.objects.filter(action=action).first() or False
+        cache.set(key, cached, _RULE_CACHE_SECONDS)
+    return cached or None
+
+
+def earning_rule_changed(*, action: str) -> None:
+    cache.delete(f"rewards:rule:{action}")
+
+
+class _NotPaid(Exception):
+    """Rolls an award back: the source already paid, or the cap is reached."""
+
+
+def _account_add(cursor, *, member_id: int, amount: int, now: datetime) -> int:
+    """Add to the balance and return it, locking the account row in one statement."""
+    sql = (
+        f"UPDATE {Account._meta.db_table} SET balance = balance + %s, updated_at = %s "
+        "WHERE member_id = %s RETURNING balance"
+    )
+    params = [amount, connection.ops.adapt_datetimefield_value(now), member_id]
+    if connection.vendor == "postgresql":
+        # One round trip: bound the lock wait, then take the lock by updating the row.
+        cursor.execute(f"{_lock_timeout_sql()}; {sql}", params)
+    else:
+        cursor.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:  # first points of this member: create the account, then add
+        Account.objects.bulk_create([Account(member_id=member_id)], ignore_conflicts=True)
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0]
+
+
+def _cap_condition(rule: EarningRule | None, *, member_id: int, now: datetime) -> tuple[str, list]:
+    """SQL that is true while the rule's cap leaves room (counted under the account lock)."""
+    if rule is None or rule.cap_count is None:
+        return "1 = 1", []
     start = _period_start(rule.cap_period, now)
+    sql = f"(SELECT COUNT(*) FROM {LedgerEntry._meta.db_table} WHERE member_id = %s AND reason = %s"
+    params: list = [member_id, rule.action]
     if start is not None:
-        awards = awards.filter(created_at__gte=start)
-    return awards.count() >= rule.cap_count
+        sql += " AND created_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(start))
+    return f"{sql}) < %s", [*params, rule.cap_count]
+
+
+def _insert_award(cursor, *, rule, member_id, amount, reason, reference, subject, balance_after, now) -> int | None:
+    """The entry and its lot; None when this source already paid or the cap is reached."""
+    created = connection.ops.adapt_datetimefield_value(now)
+    cap_sql, cap_params = _cap_condition(rule, member_id=member_id, now=now)
+    cursor.execute(
+        f"INSERT INTO {LedgerEntry._meta.db_table} "
+        "(member_id, amount, reason, reference, subject, balance_after, note, created_at) "
+        f"SELECT %s, %s, %s, %s, %s, %s, '', %s WHERE {cap_sql} "
+        "ON CONFLICT (member_id, reason, reference) DO NOTHING RETURNING id",
+        [member_id, amount, reason, reference, subject[:200], balance_after, created, *cap_params],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    expires_at = _expiry_for(now)
+    cursor.execute(
+        f"INSERT INTO {PointsLot._meta.db_table} (member_id, entry_id, amount, remaining, expires_at, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        [member_id, row[0], amount, amount, connection.ops.adapt_datetimefield_value(expires_at), created],
+    )
+    return row[0]
 
 
 def points_award(
@@ -235,32 +315,50 @@ def points_award(
     the default, and its cap applies to every award of that action. Returns the
     entry (the existing one when this source already paid), or None when the
     rule is off or its cap is reached.
+
+    This is the hottest write of the club (every survey, quiz, vote and check-in
+    pays through it), so it takes the lock and moves the balance in one
+    statement, inserts the entry only while the cap leaves room and the unique
+    constraint sees no earlier award of the source, and rolls back in the rare
+    case of a repeat or a reached cap.
     """
     if action not in EARNING_ACTIONS:
         raise UnknownAction(details={"action": action})
     now = now or timezone.now()
-    rule = EarningRule.objects.filter(action=action).first()
+    rule = _rule_for(action)
     if rule is not None and not rule.is_active:
         return None
     points = amount if amount is not None else (rule.points if rule else 0)
     if points <= 0:
         return None
-    with transaction.atomic(), _bounded_locks():
-        account = _lock_account(member.pk)
-        existing = LedgerEntry.objects.filter(member_id=member.pk, reason=action, reference=reference).first()
-        if existing is not None:
-            return existing
-        if rule is not None and _cap_reached(rule, member_id=member.pk, now=now):
-            return None
-        return _credit(
-            account,
-            amount=points,
-            reason=action,
-            reference=reference,
-            subject=subject,
-            expires_at=_expiry_for(now),
-            now=now,
-        )
+    try:
+        with transaction.atomic(), _bounded_locks(set_timeout=False), connection.cursor() as cursor:
+            balance = _account_add(cursor, member_id=member.pk, amount=points, now=now)
+            entry_id = _insert_award(
+                cursor,
+                rule=rule,
+                member_id=member.pk,
+                amount=points,
+                reason=action,
+                reference=reference,
+                subject=subject,
+                balance_after=balance,
+                now=now,
+            )
+            if entry_id is None:
+                raise _NotPaid
+    except _NotPaid:
+        return LedgerEntry.objects.filter(member_id=member.pk, reason=action, reference=reference).first()
+    return LedgerEntry(
+        id=entry_id,
+        member_id=member.pk,
+        amount=points,
+        reason=action,
+        reference=reference,
+        subject=subject[:200],
+        balance_after=balance,
+        created_at=now,
+    )
 
 
 def points_expire_due(*, now: datetime | None = None) -> int:

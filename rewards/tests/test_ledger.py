@@ -70,3 +70,14 @@ def test_description_reads_as_words(member):
         member=member, action=Reason.SURVEY_ANSWERED, reference="s:9", subject="Vos cartels sont-ils clairs ?"
     )
     assert entry.description == "Enquête : Vos cartels sont-ils clairs ?"
+
+
+def test_rule_edited_in_the_admin_applies_to_the_next_award(admin_client, member):
+    from django.urls import reverse
+
+    services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:1")
+    rule = EarningRule.objects.get(action="poll_answered")
+    url = reverse("admin:rewards_earningrule_change", args=[rule.pk])
+    data = {"action": "poll_answered", "points": "33", "cap_count": "", "cap_period": "day", "is_active": "on"}
+    assert admin_client.post(url, data).status_code == 302
+    assert services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:2").amount == 33
