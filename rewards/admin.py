@@ -154,7 +154,7 @@ class RedemptionAdmin(ReadOnlyAdmin):
                 done += 1
             except DomainError:
                 refused += 1
-        summary = _("%(done)s bon(s) annulé(s), %(refused)s refusé(s).") % {"done": done, "refused": refused}
+        summary = _("Bons annulés : %(done)s. Refusés : %(refused)s.") % {"done": done, "refused": refused}
         self.message_user(request, summary)
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from club.decorators import member_required, staff_required
@@ -121,5 +122,10 @@ def desk_cancel(request, code):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Bon annulé : %(points)s points rendus au membre.") % {"points": redemption.points})
+        done = ngettext(
+            "Bon annulé : %(points)s point rendu au membre.",
+            "Bon annulé : %(points)s points rendus au membre.",
+            redemption.points,
+        )
+        messages.success(request, done % {"points": redemption.points})
     return redirect(f"{reverse('rewards:desk')}?code={code}")
