@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from club.codes import code_normalize
-from club.models import ConsentRecord, Member
+from club.models import ConsentRecord, Member, Notification
 from rewards.models import Account
 
 
@@ -112,4 +112,23 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Staff see what was sent to whom, and which emails failed and why."""
+
+    list_display = ["created_at", "member", "kind", "title", "email_status", "email_attempts", "read_at"]
+    list_filter = ["kind", "email_status"]
+    search_fields = ["member__email", "member__membership_number", "title"]
+    list_select_related = ["member"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -180,3 +180,89 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class NotificationKind(models.TextChoices):
+    NEWS = "news", _("Nouvelles du club")
+    CONTENT = "content", _("Nouveaux contenus")
+    SURVEYS = "surveys", _("Enquêtes, quiz et votes")
+    SHOP = "shop", _("Boutique et bons")
+    EVENTS = "events", _("Événements et liste d'attente")
+    POINTS = "points", _("Expiration des points")
+    COMMUNITY = "community", _("Réponses de la communauté")
+    ACCOUNT = "account", _("Mon compte")
+
+
+# Emails of these kinds are direct marketing: sent only with the matching consent.
+KIND_CONSENT = {
+    NotificationKind.NEWS: Consent.NEWS,
+    NotificationKind.CONTENT: Consent.NEWS,
+    NotificationKind.SURVEYS: Consent.SURVEYS,
+}
+
+
+class NotificationPreference(models.Model):
+    """Whether a member wants a kind of notification by email too (default: yes)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
+    by_email = models.BooleanField(_("aussi par e-mail"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="club_notificationpreference_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind} {self.by_email}"
+
+
+class Notification(models.Model):
+    """One message to one member: in the inbox always, by email when wanted.
+
+    Written in the same transaction as the event that causes it (the outbox);
+    `email_status` says where its email stands, so a sweep can queue again what
+    a broker outage or a killed worker left behind.
+    """
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", _("pas d'e-mail")
+        PENDING = "pending", _("à envoyer")
+        SENDING = "sending", _("en cours d'envoi")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"), blank=True)
+    url = models.CharField(_("lien"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    email_status = models.CharField(_("e-mail"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
+    email_attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    email_error = models.TextField(_("erreur"), blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["member", "-id"], name="club_notification_inbox"),
+            models.Index(fields=["member"], condition=models.Q(read_at__isnull=True), name="club_notification_unread"),
+            models.Index(
+                fields=["email_status", "created_at"],
+                condition=models.Q(email_status__in=["pending", "sending"]),
+                name="club_notification_outbox",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "club.context_processors.club",
+                "club.context_processors.unread_notifications",
             ],
         },
     },
@@ -227,6 +228,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=20),
     },
     "idempotency-keys-purge": {"task": "club.tasks.idempotency_keys_purge_task", "schedule": crontab(minute=40)},
+    "notifications-sweep": {"task": "club.tasks.notifications_sweep_task", "schedule": 120.0},
 }
 # A hung or unreachable broker must never hold a web request for long: short
 # socket timeouts and a single publish attempt. What could not be queued stays

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from club import views
 from club.api import MeView, TokenView
+from club.api_notifications import NotificationPreferencesView, NotificationViewSet
 from museums.api import MuseumViewSet
 from rewards.admin import admin_urls as rewards_admin_urls
 from rewards.api import GiftViewSet, PointsView, RedemptionViewSet
@@ -21,11 +22,13 @@ router = DefaultRouter()
 router.register("museums", MuseumViewSet, basename="museum")
 router.register("gifts", GiftViewSet, basename="gift")
 router.register("redemptions", RedemptionViewSet, basename="redemption")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("me/points/", PointsView.as_view(), name="me-points"),
+    path("me/notification-preferences/", NotificationPreferencesView.as_view(), name="me-notification-preferences"),
     *router.urls,
 ]
 
@@ -36,6 +39,7 @@ urlpatterns = [
     path("mon-club/", include("club.urls_members")),
     path("musees/", include("museums.urls")),
     path("", include("rewards.urls")),
+    path("", include("club.views_notifications")),
     path("club/", include("club.legal")),
     path("compte/", include("allauth.urls")),
     path("admin/", include(rewards_admin_urls())),

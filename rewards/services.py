@@ -20,10 +20,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from club.codes import code_is_valid, code_normalize
 from club.errors import InvalidCode
+from club.models import NotificationKind
+from club.notifications import notification_send
 from club.permissions import CLUB_ADMINISTRATION
 from rewards.defaults import create_missing_rules
 from rewards.errors import (
@@ -373,7 +377,23 @@ def points_expire_due(*, now: datetime | None = None) -> int:
     expired = 0
     for member_id in list(member_ids):
         with transaction.atomic(), _bounded_locks():
-            expired += _expire_member_lots(_lock_account(member_id), now=now)
+            account = _lock_account(member_id)
+            before = account.balance
+            count = _expire_member_lots(account, now=now)
+            if count:
+                notification_send(
+                    member=account.member,
+                    kind=NotificationKind.POINTS,
+                    title=_("%(points)s points ont expiré"),
+                    body=_("Ils avaient été gagnés il y a plus de %(months)s mois. Votre solde : %(balance)s points."),
+                    params={
+                        "points": before - account.balance,
+                        "months": settings.POINTS_EXPIRY_MONTHS,
+                        "balance": account.balance,
+                    },
+                    url=reverse("rewards:history"),
+                )
+            expired += count
     return expired
 
 
@@ -503,7 +523,22 @@ def gift_redeem(*, member, gift: Gift, now: datetime | None = None) -> Redemptio
             subject=_subject(gift),
             now=now,
         )
+        _notify_voucher(redemption, member=member)
     return redemption
+
+
+def _notify_voucher(redemption: Redemption, *, member) -> None:
+    with translation.override(member.preferred_language):
+        expires = formats.date_format(timezone.localtime(redemption.expires_at), "DATE_FORMAT")
+        gift = str(redemption.gift)
+    notification_send(
+        member=member,
+        kind=NotificationKind.SHOP,
+        title=_("Votre bon « %(gift)s » est prêt"),
+        body=_("Présentez-le à l'accueil du musée avant le %(date)s. Code : %(code)s."),
+        params={"gift": gift, "date": expires, "code": redemption.code},
+        url=reverse("rewards:voucher", args=[redemption.code]),
+    )
 
 
 def _validate_voucher_open(redemption: Redemption, now: datetime) -> None:
@@ -551,7 +586,7 @@ def redemption_cancel(
     now = now or timezone.now()
     with transaction.atomic(), _bounded_locks():
         account = _lock_account(redemption.member_id)
-        locked = Redemption.objects.select_for_update().select_related("gift").get(pk=redemption.pk)
+        locked = Redemption.objects.select_for_update().select_related("gift", "member").get(pk=redemption.pk)
         if locked.status == Redemption.Status.COLLECTED:
             raise VoucherAlreadyCollected()
         if locked.status != Redemption.Status.ISSUED:
@@ -571,6 +606,15 @@ def redemption_cancel(
         locked.cancelled_at = now
         locked.cancelled_by = by
         locked.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        if status == Redemption.Status.EXPIRED:
+            notification_send(
+                member=locked.member,
+                kind=NotificationKind.SHOP,
+                title=_("Votre bon « %(gift)s » a expiré"),
+                body=_("Il n'a pas été retiré à temps : vos %(points)s points vous ont été rendus."),
+                params={"gift": str(locked.gift), "points": locked.points},
+                url=reverse("rewards:vouchers"),
+            )
     return locked
 
 

@@ -59,3 +59,11 @@ def test_schema_and_docs_are_served_without_cdn(client):
     assert client.get(reverse("schema")).status_code == 200
     docs = client.get(reverse("api-docs")).content.decode()
     assert "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_openapi_schema_is_valid_and_warning_free(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/v1/redemptions/" in out.read_text()
