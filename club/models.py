@@ -248,12 +248,24 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     email_error = models.TextField(_("erreur"), blank=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who is sending it (a task id): a redelivered task may take back its own claim.
+    email_claim = models.CharField(max_length=64, blank=True)
+    announcement = models.ForeignKey(
+        "club.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
     emailed_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "announcement"],
+                condition=models.Q(announcement__isnull=False),
+                name="club_notification_once_per_announcement",
+            )
+        ]
         indexes = [
             models.Index(fields=["member", "-id"], name="club_notification_inbox"),
             models.Index(fields=["member"], condition=models.Q(read_at__isnull=True), name="club_notification_unread"),
@@ -266,3 +278,57 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Announcement(models.Model):
+    """A message from staff to many members, sent now or at a scheduled time."""
+
+    class Target(models.TextChoices):
+        ALL = "all", _("tous les membres")
+        MUSEUM_FANS = "museum_fans", _("les membres dont c'est le musée préféré")
+        SURVEY_CONSENT = "survey_consent", _("les membres qui acceptent les invitations aux enquêtes")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SCHEDULED = "scheduled", _("programmée")
+        SENDING = "sending", _("en cours d'envoi")
+        DONE = "done", _("envoyée")
+
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"))
+    url = models.CharField(_("lien"), max_length=300, blank=True, help_text=_("Adresse sur le site, ex. /boutique/"))
+    target = models.CharField(_("destinataires"), max_length=20, choices=Target.choices, default=Target.ALL)
+    museum = models.ForeignKey(
+        "museums.Museum",
+        verbose_name=_("musée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Pour « musée préféré » seulement."),
+    )
+    scheduled_for = models.DateTimeField(_("envoyer le"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    started_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("annonce")
+        verbose_name_plural = _("annonces")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(target="museum_fans") | models.Q(museum__isnull=False),
+                name="club_announcement_museum_for_fans",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def kind(self) -> str:
+        return NotificationKind.SURVEYS if self.target == self.Target.SURVEY_CONSENT else NotificationKind.NEWS

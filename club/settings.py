@@ -229,6 +229,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "idempotency-keys-purge": {"task": "club.tasks.idempotency_keys_purge_task", "schedule": crontab(minute=40)},
     "notifications-sweep": {"task": "club.tasks.notifications_sweep_task", "schedule": 120.0},
+    "announcements-start-due": {"task": "club.tasks.announcements_start_due_task", "schedule": 60.0},
 }
 # A hung or unreachable broker must never hold a web request for long: short
 # socket timeouts and a single publish attempt. What could not be queued stays
