@@ -41,11 +41,18 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # Tasks run in-process unless a test is about Celery itself (those start a real
+    # worker, or point the app at a broken broker on purpose).
+    from club.celery import app as celery_app
+
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     # Requests activate the member's language in this thread; start each test in French.
     translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
     translation.deactivate()
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture(scope="session")
