@@ -223,6 +223,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Copied into django-celery-beat's tables when beat starts; staff may retime them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "points-expire-due": {"task": "rewards.tasks.points_expire_due_task", "schedule": crontab(hour=3, minute=10)},
+    "points-expiry-warn": {"task": "rewards.tasks.points_expiry_warn_task", "schedule": crontab(hour=9, minute=0)},
     "redemptions-expire-due": {
         "task": "rewards.tasks.redemptions_expire_due_task",
         "schedule": crontab(hour=3, minute=20),

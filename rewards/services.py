@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Min, Sum
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from club.codes import code_is_valid, code_normalize
 from club.errors import InvalidCode
-from club.models import NotificationKind
+from club.models import Member, NotificationKind
 from club.notifications import notification_send
 from club.permissions import CLUB_ADMINISTRATION
 from rewards.defaults import create_missing_rules
@@ -671,3 +671,29 @@ def gift_upsert(*, slug: str, stock: int, picture=None, **fields) -> Gift:
     if picture is not None and not gift.picture:
         gift_picture_set(gift=gift, picture=picture)
     return gift
+
+
+def points_expiry_warn(*, now: datetime | None = None) -> int:
+    """Warn the members whose points expire in 30 days (daily job: a one-day window)."""
+    now = now or timezone.now()
+    start = now + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
+    due = (
+        PointsLot.objects.filter(remaining__gt=0, expires_at__gte=start, expires_at__lt=start + timedelta(days=1))
+        .values("member_id")
+        .annotate(points=Sum("remaining"), first=Min("expires_at"))
+        .order_by()
+    )
+    members = {m.pk: m for m in Member.objects.filter(pk__in=[row["member_id"] for row in due])}
+    for row in due:
+        member = members[row["member_id"]]
+        with translation.override(member.preferred_language):
+            date = formats.date_format(timezone.localtime(row["first"]), "DATE_FORMAT")
+        notification_send(
+            member=member,
+            kind=NotificationKind.POINTS,
+            title=_("%(points)s points expirent le %(date)s"),
+            body=_("Utilisez-les d'ici là dans la boutique du club."),
+            params={"points": row["points"], "date": date},
+            url=reverse("rewards:shop"),
+        )
+    return len(members)

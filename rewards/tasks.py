@@ -13,3 +13,8 @@ def points_expire_due_task() -> int:
 @shared_task(acks_late=True)
 def redemptions_expire_due_task() -> int:
     return services.redemptions_expire_due()
+
+
+@shared_task(acks_late=True)
+def points_expiry_warn_task() -> int:
+    return services.points_expiry_warn()

@@ -99,3 +99,14 @@ def test_zero_months_means_points_never_expire(member, give, settings):
     give(member, 100, now=T0)
     assert PointsLot.objects.get().expires_at is None
     assert services.points_expire_due(now=_days(5000)) == 0
+
+
+def test_members_get_a_notification_thirty_days_before_expiry(member, give):
+    from club.models import Notification
+
+    give(member, 80, now=T0)
+    expiry = PointsLot.objects.get().expires_at
+    assert services.points_expiry_warn(now=expiry - timedelta(days=32)) == 0
+    assert services.points_expiry_warn(now=expiry - timedelta(days=30, hours=12)) == 1
+    notification = Notification.objects.get(member=member)
+    assert notification.kind == "points" and notification.title.startswith("80 points expirent le")
