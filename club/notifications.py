@@ -174,11 +174,22 @@ def notification_email_deliver(*, notification_id: int, claim: str = "") -> bool
 
 
 def _send_claimed(notification: Notification, *, connection) -> bool:
-    """Send a claimed row's email and record the outcome (sent, pending again, or failed)."""
+    """Send a claimed row's email and record the outcome (sent, pending again, or failed).
+
+    The "sent" mark and the hand-over to the email backend share a transaction:
+    a refusal rolls the mark back, and a backend that writes to this database
+    (delivery rows) is exactly-once even if the worker dies mid-way. With SMTP,
+    a worker killed between the hand-over and the commit may send that one
+    email again — the only window left.
+    """
     message = render_email(notification)
     message.connection = connection
     try:
-        message.send()
+        with transaction.atomic():
+            Notification.objects.filter(pk=notification.pk).update(
+                email_status=Notification.EmailStatus.SENT, emailed_at=timezone.now(), email_error=""
+            )
+            message.send()
     except Exception as error:  # noqa: BLE001 - any email backend failure is recorded and retried
         failed = notification.email_attempts >= MAX_EMAIL_ATTEMPTS
         notification.email_status = Notification.EmailStatus.FAILED if failed else Notification.EmailStatus.PENDING
@@ -188,9 +199,6 @@ def _send_claimed(notification: Notification, *, connection) -> bool:
         )
         return False
     notification.email_status = Notification.EmailStatus.SENT
-    Notification.objects.filter(pk=notification.pk).update(
-        email_status=Notification.EmailStatus.SENT, emailed_at=timezone.now(), email_error=""
-    )
     return True
 
 

@@ -204,6 +204,8 @@ STORAGES = {
 # --- Email ---
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend class may also be named directly (e.g. a provider's, or a test sink).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Club des visiteurs <club@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -16,30 +16,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from club import notifications
-from club.celery import app
 from club.models import Notification
+from club.tests.celeryutil import broker_at
 from club.tests.factories import MemberFactory
 from rewards import services as rewards
 from rewards.tests.factories import GiftFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@contextmanager
-def broker_at(url: str | None):
-    """Point Celery at `url` (None: run tasks in-process, as a live worker would)."""
-    saved = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = url is None
-    if url:
-        app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def _closed_port() -> int:
