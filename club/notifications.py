@@ -411,3 +411,20 @@ def announcement_counts(announcement: Announcement) -> dict:
         "delivered": rows.get("sent", 0),
         "failed": rows.get("failed", 0),
     }
+
+
+def notification_broadcast(
+    *,
+    title: str,
+    body: str,
+    url: str = "",
+    target: str = Announcement.Target.ALL,
+    museum=None,
+    scheduled_for=None,
+    by=None,
+) -> Announcement:
+    """What features call to tell many members (a new survey, a new video visit…)."""
+    announcement = Announcement.objects.create(
+        title=title, body=body, url=url, target=target, museum=museum, scheduled_for=scheduled_for, created_by=by
+    )
+    return announcement_send(announcement=announcement)

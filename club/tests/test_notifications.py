@@ -202,3 +202,25 @@ def test_api_reads_and_changes_preferences_and_refuses_unknown_kinds():
     assert changed["news"] is False and changed["shop"] is True
     bad = api.patch("/api/v1/me/notification-preferences/", {"spam": False}, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+
+
+def test_expired_unsubscribe_link_changes_nothing(client, monkeypatch):
+    member = MemberFactory(consent_news=True)
+    token = notifications.unsubscribe_token(member_id=member.pk, kind="news")
+    monkeypatch.setattr(notifications, "UNSUBSCRIBE_MAX_AGE", -1)
+    response = client.post(reverse("notifications:unsubscribe", args=[token]))
+    assert response.status_code == 400
+    member.refresh_from_db()
+    assert member.consent_news is True and not NotificationPreference.objects.exists()
+
+
+def test_features_broadcast_through_one_call(django_capture_on_commit_callbacks):
+    MemberFactory(consent_surveys=True)
+    MemberFactory(consent_surveys=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement = notifications.notification_broadcast(
+            title="Nouvelle enquête : vos cartels", body="Cinq minutes pour nous aider.", target="survey_consent"
+        )
+    assert announcement.status == "sending"
+    assert Notification.objects.filter(announcement=announcement, kind="surveys").count() == 1
+    assert len(mail.outbox) == 1
