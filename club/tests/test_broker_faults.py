@@ -85,3 +85,22 @@ def test_request_succeeds_quickly_when_the_broker_fails_and_the_sweep_delivers_l
         assert notifications.notifications_sweep() == 1
     notification.refresh_from_db()
     assert notification.email_status == "sent" and len(mail.outbox) == 1
+
+
+def test_broadcast_queued_while_the_broker_is_down_finishes_after_recovery_without_duplicates():
+    from club.models import Announcement, Member
+
+    Member.objects.bulk_create(Member(email=f"panne{i}@exemple.fr", consent_news=True) for i in range(12))
+    announcement = Announcement.objects.create(title="Fermeture exceptionnelle", body="Lundi.")
+    with broker_at(f"redis://127.0.0.1:{_closed_port()}/0"):
+        notifications.announcement_send(announcement=announcement)
+    announcement.refresh_from_db()
+    assert announcement.status == "sending" and not Notification.objects.exists()
+
+    Announcement.objects.filter(pk=announcement.pk).update(started_at=timezone.now() - timezone.timedelta(minutes=5))
+    with broker_at(None):
+        notifications.notifications_sweep()
+        notifications.notifications_sweep()
+    announcement.refresh_from_db()
+    assert announcement.status == "done"
+    assert Notification.objects.filter(announcement=announcement).count() == 12 and len(mail.outbox) == 12
