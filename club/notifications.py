@@ -68,7 +68,7 @@ def notification_send(
 ) -> Notification:
     """Write one notification in the caller's transaction; its email goes after commit.
 
-    `title` and `body` may be lazy translations with `%(name)s` placeholders:
+    `title` and `body` may be lazy translations with `%(name)s` fields:
     they are rendered in the member's language with `params`.
     """
     kind = NotificationKind(kind)
