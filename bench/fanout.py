@@ -136,7 +136,7 @@ def time_send_requests(museum, admin) -> tuple[float, float, float, float]:
     """Median admin POST and service call (ms) for 1,000 members and for everyone; no worker runs."""
     from django.test import Client
 
-    from club import notifications
+    from club.notifications.services import services as notifications
     from club.models import Announcement
 
     client = Client()
@@ -208,7 +208,7 @@ class SinkCounter:
 
 def broadcast(url: str, members: int, sink: Path, logs: Path) -> float:
     """Emails/s from `announcement_send` to the last email in the sink, two workers."""
-    from club import notifications
+    from club.notifications.services import services as notifications
     from club.models import Announcement, Notification
 
     env = {**os.environ, **common_env(url, sink), "DEBUG": "0", "ALLOWED_HOSTS": "localhost"}
@@ -248,7 +248,7 @@ def bare_loop(sink: Path) -> tuple[float, int]:
     from django.core.mail import get_connection
 
     from club.models import Member, Notification, NotificationKind
-    from club.notifications import render_email
+    from club.notifications.services import render_email
 
     members = list(Member.objects.filter(is_active=True, consent_news=True).only("pk", "email", "preferred_language"))
     started, cpu = time.monotonic(), time.process_time()

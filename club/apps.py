@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ClubConfig(AppConfig):
+    """The composition layer: "Mon club", the staff pages that gather apps, seed_demo, privacy.
+
+    It owns no tables; it is an app so that its management commands and
+    templates are found.
+    """
+
     name = "club"
-    verbose_name = _("Membres du club")
-
-    def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from club.permissions import groups_sync_after_migrate
-
-        post_migrate.connect(groups_sync_after_migrate, dispatch_uid="club_groups_sync")
+    verbose_name = _("Club des visiteurs")
+    museum_team_permissions: tuple[str, ...] = ()

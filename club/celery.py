@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "club.settings")
 app = Celery("club")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Periodic jobs that call services live beside the tasks those services queue (no import cycle).
+app.autodiscover_tasks(related_name="jobs")

@@ -57,10 +57,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
-    "club",
+    # The club's apps, bottom layer first (README, "Architecture").
+    "club.core",
+    "club.members",
     "museums",
-    "rewards",
+    "club.notifications",
+    "rewards.ledger",
+    "rewards.shop",
     "surveys",
+    "club",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "club.middleware.ClubLanguageMiddleware",
+    "club.members.middleware.ClubLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -93,8 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "club.context_processors.club",
-                "club.context_processors.unread_notifications",
+                "club.core.context_processors.club",
+                "club.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -107,7 +112,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "club.Member"
+AUTH_USER_MODEL = "members.Member"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -135,13 +140,13 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_FORMS = {
-    "signup": "club.forms.ClubSignupForm",
-    "login": "club.forms.ClubLoginForm",
-    "change_password": "club.forms.ClubChangePasswordForm",
-    "reset_password": "club.forms.ClubResetPasswordForm",
-    "reset_password_from_key": "club.forms.ClubResetPasswordKeyForm",
+    "signup": "club.members.forms.ClubSignupForm",
+    "login": "club.members.forms.ClubLoginForm",
+    "change_password": "club.members.forms.ClubChangePasswordForm",
+    "reset_password": "club.members.forms.ClubResetPasswordForm",
+    "reset_password_from_key": "club.members.forms.ClubResetPasswordKeyForm",
 }
-ACCOUNT_ADAPTER = "club.adapters.ClubAccountAdapter"
+ACCOUNT_ADAPTER = "club.members.adapters.ClubAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Club des visiteurs] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 LOGIN_URL = "account_login"
@@ -224,15 +229,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Copied into django-celery-beat's tables when beat starts; staff may retime them in the admin.
 CELERY_BEAT_SCHEDULE = {
-    "points-expire-due": {"task": "rewards.tasks.points_expire_due_task", "schedule": crontab(hour=3, minute=10)},
-    "points-expiry-warn": {"task": "rewards.tasks.points_expiry_warn_task", "schedule": crontab(hour=9, minute=0)},
-    "redemptions-expire-due": {
-        "task": "rewards.tasks.redemptions_expire_due_task",
-        "schedule": crontab(hour=3, minute=20),
-    },
-    "idempotency-keys-purge": {"task": "club.tasks.idempotency_keys_purge_task", "schedule": crontab(minute=40)},
-    "notifications-sweep": {"task": "club.tasks.notifications_sweep_task", "schedule": 120.0},
-    "announcements-start-due": {"task": "club.tasks.announcements_start_due_task", "schedule": 60.0},
+    "points-expire-due": {"task": "ledger.points_expire_due", "schedule": crontab(hour=3, minute=10)},
+    "points-expiry-warn": {"task": "ledger.points_expiry_warn", "schedule": crontab(hour=9, minute=0)},
+    "redemptions-expire-due": {"task": "shop.redemptions_expire_due", "schedule": crontab(hour=3, minute=20)},
+    "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": crontab(minute=40)},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 120.0},
+    "announcements-start-due": {"task": "notifications.announcements_start_due", "schedule": 60.0},
 }
 # A hung or unreachable broker must never hold a web request for long: short
 # socket timeouts and a single publish attempt. What could not be queued stays
@@ -253,7 +255,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 REST_FRAMEWORK = {
     # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "club.authentication.MemberTokenAuthentication",
+        "club.members.authentication.MemberTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
@@ -261,7 +263,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "club.api.exception_handler",
+    "EXCEPTION_HANDLER": "club.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Club des visiteurs API",

@@ -1,4 +1,4 @@
-"""Every route of the site: each app's HTML pages and the API under /api/v1/."""
+"""Every route of the site (composition): each app's pages, the admin, the API under /api/v1/."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -7,12 +7,15 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from club import views
-from club.api import MeView, TokenView
-from club.api_notifications import NotificationPreferencesView, NotificationViewSet
+from club.core import views as core_views
+from club.dashboard import views as dashboard_views
+from club.members import views as member_views
+from club.members.api import MeView, TokenView
+from club.notifications.api import NotificationPreferencesView, NotificationViewSet
 from museums.api import MuseumViewSet
-from rewards.admin import admin_urls as rewards_admin_urls
-from rewards.api import GiftViewSet, PointsView, RedemptionViewSet
+from rewards.ledger.admin import admin_urls as ledger_admin_urls
+from rewards.ledger.api import PointsView
+from rewards.shop.api import GiftViewSet, RedemptionViewSet
 
 admin.site.site_header = "Club des visiteurs — administration"
 admin.site.site_title = "Club des visiteurs"
@@ -33,16 +36,18 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("langue/", views.language_set, name="set_language"),
-    path("mon-club/", include("club.urls_members")),
+    path("", dashboard_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("langue/", member_views.language_set, name="set_language"),
+    path("mon-club/", include("club.dashboard.urls")),
+    path("mon-club/", include("club.members.urls")),
     path("musees/", include("museums.urls")),
-    path("", include("rewards.urls")),
-    path("", include("club.views_notifications")),
-    path("club/", include("club.legal")),
+    path("", include("rewards.shop.urls")),
+    path("", include("rewards.ledger.urls")),
+    path("", include("club.notifications.urls")),
+    path("club/", include("club.members.legal")),
     path("compte/", include("allauth.urls")),
-    path("admin/", include(rewards_admin_urls())),
+    path("admin/", include(ledger_admin_urls())),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -52,5 +57,5 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
-handler404 = "club.views.not_found"
-handler500 = "club.views.server_error"
+handler404 = "club.core.views.not_found"
+handler500 = "club.core.views.server_error"

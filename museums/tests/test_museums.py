@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from club.models import Member
-from club.tests.factories import MuseumFactory
+from club.members.tests.factories import MuseumFactory
 from museums.models import Museum
 
 pytestmark = pytest.mark.django_db

@@ -5,20 +5,19 @@ quick start can log in at once; the command refuses to run with DEBUG off
 unless --force is given, so production never gets known passwords.
 """
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from club import services
-from club.models import Consent, Member
-from club.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, groups_sync
+from club.members import services
+from club.members.models import Consent, Member
+from club.members.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, staff_grant, staff_permissions_sync_all
 from museums.demo import museum_rows
 from museums.services import museum_upsert
-from rewards import services as rewards
-from rewards.demo import GIFTS, gift_picture
-from rewards.models import Reason
+from rewards.ledger.models import Reason
+from rewards.ledger.services import earning_rules_ensure_defaults, points_award
+from rewards.shop.demo import GIFTS, gift_picture
+from rewards.shop.services import gift_upsert
 
 STAFF_EMAIL = "equipe@club-demo.fr"
 STAFF_PASSWORD = "equipe-demo-2026"
@@ -29,7 +28,7 @@ MEMBER_PASSWORD = "membre-demo-2026"
 def _verified_member(*, email: str, password: str, **fields) -> Member:
     member = Member.objects.filter(email=email).first()
     if member is None:
-        member = Member.objects.create_user(email, password, **fields)
+        member = services.member_create(email=email, password=password, **fields)
         services.member_signup_complete(
             member=member,
             display_name=fields.get("display_name", ""),
@@ -37,8 +36,7 @@ def _verified_member(*, email: str, password: str, **fields) -> Member:
             rules_version=settings.CLUB_RULES_VERSION,
             consents={Consent.NEWS: True, Consent.SURVEYS: True},
         )
-    EmailAddress.objects.update_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
-    services.member_email_verified(member=member)
+    services.member_email_mark_verified(member=member)
     return member
 
 
@@ -55,7 +53,7 @@ def _seed_shop(museum) -> list:
     for position, row in enumerate(GIFTS, start=1):
         fields = {key: value for key, value in row.items() if key != "colour"}
         gifts.append(
-            rewards.gift_upsert(
+            gift_upsert(
                 **fields, museum=museum, position=position, picture=gift_picture(row["slug"], row["colour"])
             )
         )
@@ -73,18 +71,15 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates accounts with known passwords; use --force to run it with DEBUG off.")
         museums = [museum_upsert(**row) for row in museum_rows()]
-        groups_sync()
-        rewards.earning_rules_ensure_defaults()
+        staff_permissions_sync_all()
+        earning_rules_ensure_defaults()
         gifts = _seed_shop(museums[0])
 
         staff = _verified_member(email=STAFF_EMAIL, password=STAFF_PASSWORD, display_name="Équipe du musée")
-        Member.objects.filter(pk=staff.pk).update(is_staff=True)
-        staff.groups.add(Group.objects.get(name=MUSEUM_TEAM), Group.objects.get(name=CLUB_ADMINISTRATION))
-        staff.museums.add(museums[0])
+        staff_grant(member=staff, groups=[MUSEUM_TEAM, CLUB_ADMINISTRATION], museums=[museums[0]])
 
         member = _verified_member(email=MEMBER_EMAIL, password=MEMBER_PASSWORD, display_name="Camille")
         if member.favourite_museum_id is None:
-            member.favourite_museum = museums[0]
             services.profile_update(
                 member=member,
                 display_name=member.display_name,
@@ -93,7 +88,7 @@ class Command(BaseCommand):
                 consents={Consent.NEWS: True, Consent.SURVEYS: True},
             )
         for action, reference, subject in DEMO_HISTORY:
-            rewards.points_award(member=member, action=action, reference=reference, subject=subject)
+            points_award(member=member, action=action, reference=reference, subject=subject)
 
         self.stdout.write(self.style.SUCCESS(f"{len(museums)} museums and {len(gifts)} gifts ready."))
         self.stdout.write(f"Staff account : {STAFF_EMAIL} / {STAFF_PASSWORD}  (admin: /admin/)")

@@ -1,0 +1,34 @@
+"""allauth adapter: where sign-up, verification and passwords hand over to the club."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+from django.utils import translation
+
+from club.members import services
+
+
+class ClubAccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        return super().get_login_redirect_url(request) or reverse("club:dashboard")
+
+    def get_email_verification_redirect_url(self, email_address):
+        return reverse("club:dashboard")
+
+    def get_password_change_redirect_url(self, request):
+        return reverse("members:profile")
+
+    def login(self, request, user):
+        super().login(request, user)
+        # Messages added after login ("signed in as…") speak the member's language.
+        translation.activate(user.preferred_language)
+
+    def confirm_email(self, request, email_address):
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            # The welcome points are paid once the email is verified (and only once).
+            services.member_email_verified(member=email_address.user)
+        return confirmed
+
+    def set_password(self, user, password):
+        super().set_password(user, password)
+        services.member_password_changed(member=user)

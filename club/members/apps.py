@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    """Members, their consents and accounts; access decorators and staff permissions."""
+
+    name = "club.members"
+    label = "members"
+    verbose_name = _("Membres du club")
+    # The desk looks members up; changing a member is for the club administration.
+    museum_team_permissions = ("view_member", "view_consentrecord")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from club.members.permissions import staff_permissions_after_migrate
+
+        post_migrate.connect(staff_permissions_after_migrate, dispatch_uid="members_staff_permissions")

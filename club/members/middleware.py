@@ -1,0 +1,47 @@
+"""The page language: French by default, English by choice, never by URL.
+
+Anonymous visitors get the language of the `club_language` cookie set by the
+visible switch, else French — the browser's Accept-Language is deliberately not
+consulted, as the club speaks French first and offers English on request. A
+logged-in member gets the language of their profile (the switch updates it, see
+`club.members.views.language_set`), and the cookie follows, so the site stays in that
+language after logout. No URL prefix: links in emails and QR codes never depend
+on the language.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+_SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class ClubLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        member = user if user is not None and user.is_authenticated else None
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if member is not None and member.preferred_language in _SUPPORTED:
+            language = member.preferred_language
+        elif cookie in _SUPPORTED:
+            language = cookie
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+        response = self.get_response(request)
+
+        response.headers.setdefault("Content-Language", language)
+        if member is not None and cookie != language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response

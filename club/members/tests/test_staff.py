@@ -1,0 +1,95 @@
+"""Staff: member look-up at the desk, groups and admin."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from club.core.codes import code_generate
+from club.core.errors import InvalidCode
+from club.members.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, groups_sync
+from club.members.selectors import member_by_number
+from club.members.tests.factories import MemberFactory, MuseumFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _typo(code: str) -> str:
+    last = code[-1]
+    return code[:-2] + ("A" if code[-2] != "A" else "B") + last
+
+
+def test_staff_finds_a_member_by_number_typed_loosely(client):
+    member = MemberFactory(display_name="Louis")
+    client.force_login(StaffFactory())
+    typed = member.membership_number.lower().replace("-", " ")
+    response = client.get(reverse("members:staff_lookup"), {"number": typed})
+    assert response.context["found"] == member
+    assert "Louis" in response.content.decode()
+
+
+def test_mistyped_number_is_refused_without_touching_the_database(django_assert_num_queries):
+    member = MemberFactory()
+    with django_assert_num_queries(0), pytest.raises(InvalidCode):
+        member_by_number(text=_typo(member.membership_number))
+
+
+def test_mistyped_number_shows_a_clear_message(client):
+    member = MemberFactory()
+    client.force_login(StaffFactory())
+    response = client.get(reverse("members:staff_lookup"), {"number": _typo(member.membership_number)})
+    assert response.context["found"] is None
+    assert "vérifiez chaque caractère" in response.content.decode()
+
+
+def test_valid_but_unknown_number_says_so(client):
+    client.force_login(StaffFactory())
+    response = client.get(reverse("members:staff_lookup"), {"number": code_generate(length=11)})
+    assert "Aucun membre n&#x27;a ce numéro." in response.content.decode()
+
+
+def test_member_lookup_is_staff_only(client):
+    anonymous = client.get(reverse("members:staff_lookup"))
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
+    client.force_login(MemberFactory())
+    assert client.get(reverse("members:staff_lookup")).status_code == 403
+
+
+def test_groups_exist_with_fitting_permissions():
+    groups_sync()
+    team = Group.objects.get(name=MUSEUM_TEAM)
+    admins = Group.objects.get(name=CLUB_ADMINISTRATION)
+    team_perms = set(team.permissions.values_list("content_type__app_label", "codename"))
+    assert ("museums", "change_museum") in team_perms
+    assert ("club", "view_member") in team_perms
+    assert ("club", "change_member") not in team_perms
+    assert ("museums", "delete_museum") not in team_perms
+    assert admins.permissions.filter(codename="change_member").exists()
+    assert admins.permissions.filter(codename="delete_museum").exists()
+
+
+def test_museum_team_member_uses_admin_within_permissions(client):
+    groups_sync()
+    staff = StaffFactory()
+    staff.groups.add(Group.objects.get(name=MUSEUM_TEAM))
+    staff.museums.add(MuseumFactory())
+    client.force_login(staff)
+    assert client.get(reverse("admin:museums_museum_changelist")).status_code == 200
+    assert client.get(reverse("admin:members_member_changelist")).status_code == 200
+    member = MemberFactory()
+    assert client.get(reverse("admin:members_member_change", args=[member.pk])).status_code == 200
+    assert client.post(reverse("admin:club_member_delete", args=[member.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_admin_search_finds_member_by_number_typed_at_desk(admin_client):
+    member = MemberFactory()
+    MemberFactory.create_batch(3)
+    typed = member.membership_number.replace("-", "").lower()
+    response = admin_client.get(reverse("admin:members_member_changelist"), {"q": typed})
+    assert list(response.context["cl"].result_list) == [member]
+
+
+def test_admin_pages_render_in_french(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Membres du club" in page and "Musées du réseau" in page
+    assert admin_client.get(reverse("admin:club_member_add")).status_code == 200
+    assert admin_client.get(reverse("admin:museums_museum_add")).status_code == 200

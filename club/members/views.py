@@ -1,0 +1,85 @@
+"""Member pages: the card, the profile, the language switch, verification, the desk look-up."""
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from club.core.errors import DomainError
+from club.core.qr import qr_svg
+from club.members import services
+from club.members.decorators import member_required, staff_required
+from club.members.forms import MemberLookupForm, ProfileForm
+from club.members.selectors import consent_history, member_by_number, member_is_verified
+
+
+@member_required
+def card(request):
+    member = request.user
+    return render(request, "members/card.html", {"member": member, "qr_svg": qr_svg(member.membership_number)})
+
+
+@member_required
+def profile(request):
+    member = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            form.save(member)
+            translation.activate(member.preferred_language)
+            messages.success(request, _("Votre profil est enregistré."))
+            return redirect("members:profile")
+    else:
+        form = ProfileForm(
+            initial={
+                "display_name": member.display_name,
+                "preferred_language": member.preferred_language,
+                "favourite_museum": member.favourite_museum_id,
+                "consent_news": member.consent_news,
+                "consent_surveys": member.consent_surveys,
+            }
+        )
+    return render(request, "members/profile.html", {"form": form, "history": consent_history(member=member)[:20]})
+
+
+@require_POST
+def language_set(request):
+    """The visible language switch: cookie for everyone, profile for members."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated:
+        services.member_language_set(member=request.user, language=language)
+    return response
+
+
+def verify_needed(request):
+    """Explains to a logged-in, unverified member what to do, with a resend button."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if member_is_verified(member=request.user):
+        return redirect("club:dashboard")
+    if request.method == "POST":
+        address = EmailAddress.objects.filter(user=request.user).first()
+        if address is None:
+            EmailAddress.objects.add_email(request, request.user, request.user.email, confirm=True)
+        else:
+            address.send_confirmation(request)
+        messages.info(request, _("Un nouveau lien de confirmation vient de vous être envoyé."))
+        return redirect("members:verify_needed")
+    address = EmailAddress.objects.filter(user=request.user).first()
+    return render(request, "members/verify_needed.html", {"email": address.email if address else request.user.email})
+
+
+@staff_required
+def staff_member_lookup(request):
+    form = MemberLookupForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        try:
+            found = member_by_number(text=form.cleaned_data["number"])
+        except DomainError as error:
+            form.add_error("number", str(error.message))
+    return render(request, "members/staff_lookup.html", {"form": form, "found": found})

@@ -1,0 +1,149 @@
+"""Admin of notifications (read-only, with failures and their reasons) and announcements."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from club.core.errors import DomainError
+from club.notifications import services as notifications
+from club.notifications.delivery import render_email
+from club.notifications.models import Announcement, Notification
+from club.notifications.selectors import announcement_audience_count, announcement_counts
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Staff see what was sent to whom, and which emails failed and why."""
+
+    list_display = ["created_at", "member", "kind", "title", "email_status", "email_attempts", "read_at"]
+    list_filter = ["kind", "email_status"]
+    search_fields = ["member__email", "member__membership_number", "title"]
+    list_select_related = ["member"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(TranslationAdmin):
+    """Staff write an announcement, preview it, send it now or at a set time, and follow it."""
+
+    list_display = ["title", "target", "status", "scheduled_for", "recipients", "queued", "delivered", "failed"]
+    list_filter = ["status", "target"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "started_at", "recipients", "created_by", "counts", "preview_link"]
+    fields = [
+        "title",
+        "body",
+        "url",
+        "target",
+        "museum",
+        "scheduled_for",
+        "preview_link",
+        "status",
+        "started_at",
+        "recipients",
+        "counts",
+        "created_by",
+    ]
+    actions = ["send"]
+
+    def get_queryset(self, request):
+        emails = Notification.EmailStatus
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_queued=Count(
+                    "notifications", filter=Q(notifications__email_status__in=[emails.PENDING, emails.SENDING])
+                ),
+                n_delivered=Count("notifications", filter=Q(notifications__email_status=emails.SENT)),
+                n_failed=Count("notifications", filter=Q(notifications__email_status=emails.FAILED)),
+            )
+        )
+
+    @admin.display(description=_("en file"), ordering="n_queued")
+    def queued(self, obj):
+        return obj.n_queued
+
+    @admin.display(description=_("remis"), ordering="n_delivered")
+    def delivered(self, obj):
+        return obj.n_delivered
+
+    @admin.display(description=_("échecs"), ordering="n_failed")
+    def failed(self, obj):
+        return obj.n_failed
+
+    @admin.display(description=_("suivi"))
+    def counts(self, obj):
+        if not obj.pk:
+            return "—"
+        counts = announcement_counts(announcement=obj)
+        return (
+            _(
+                "%(notifications)s notifications ; e-mails : %(queued)s en file, "
+                "%(delivered)s remis, %(failed)s en échec"
+            )
+            % counts
+        )
+
+    @admin.display(description=_("aperçu"))
+    def preview_link(self, obj):
+        if not obj.pk:
+            return _("Enregistrez l'annonce pour la prévisualiser.")
+        audience = announcement_audience_count(announcement=obj)
+        url = reverse("admin:notifications_announcement_preview", args=[obj.pk])
+        return format_html(
+            '<a href="{}">{}</a> — {}', url, _("voir l'e-mail"), _("%(n)s destinataires") % {"n": audience}
+        )
+
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or obj.is_editable
+        return editable and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        notifications.announcement_save(announcement=obj, by=request.user)
+
+    @admin.action(description=_("Envoyer (maintenant, ou à la date programmée)"), permissions=["change"])
+    def send(self, request, queryset):
+        for announcement in queryset:
+            try:
+                notifications.announcement_send(announcement=announcement)
+            except DomainError as error:
+                self.message_user(request, f"{announcement}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{announcement}: {announcement.get_status_display()}", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="notifications_announcement_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """The email as the staff member would receive it."""
+        announcement = get_object_or_404(Announcement, pk=pk)
+        sample = Notification(
+            member=request.user,
+            kind=announcement.kind,
+            title=announcement.title,
+            body=announcement.body,
+            url=announcement.url,
+        )
+        message = render_email(sample)
+        return HttpResponse(message.alternatives[0][0])

@@ -1,0 +1,176 @@
+"""Notifications: one row per message to one member (the outbox), preferences, announcements.
+
+A notification is written in the same transaction as the event that causes
+it; its email, if the member wants one, is queued after commit and a sweep
+queues again whatever a broker outage or a dead worker left behind.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from club.members.models import Consent
+
+
+class NotificationKind(models.TextChoices):
+    NEWS = "news", _("Nouvelles du club")
+    CONTENT = "content", _("Nouveaux contenus")
+    SURVEYS = "surveys", _("Enquêtes, quiz et votes")
+    SHOP = "shop", _("Boutique et bons")
+    EVENTS = "events", _("Événements et liste d'attente")
+    POINTS = "points", _("Expiration des points")
+    COMMUNITY = "community", _("Réponses de la communauté")
+    ACCOUNT = "account", _("Mon compte")
+
+
+# Emails of these kinds are direct marketing: sent only with the matching consent.
+KIND_CONSENT = {
+    NotificationKind.NEWS: Consent.NEWS,
+    NotificationKind.CONTENT: Consent.NEWS,
+    NotificationKind.SURVEYS: Consent.SURVEYS,
+}
+
+
+# A member who never chose gets every kind by email too (the consents still apply).
+EMAIL_BY_DEFAULT = True
+
+
+class NotificationPreference(models.Model):
+    """Whether a member wants a kind of notification by email too (default: EMAIL_BY_DEFAULT)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
+    by_email = models.BooleanField(_("aussi par e-mail"), default=EMAIL_BY_DEFAULT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="notifications_notificationpreference_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind} {self.by_email}"
+
+
+class Notification(models.Model):
+    """One message to one member: in the inbox always, by email when wanted.
+
+    Written in the same transaction as the event that causes it (the outbox);
+    `email_status` says where its email stands, so a sweep can queue again what
+    a broker outage or a killed worker left behind.
+    """
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", _("pas d'e-mail")
+        PENDING = "pending", _("à envoyer")
+        SENDING = "sending", _("en cours d'envoi")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"), blank=True)
+    url = models.CharField(_("lien"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    email_status = models.CharField(_("e-mail"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
+    email_attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    email_error = models.TextField(_("erreur"), blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who is sending it (a task id): a redelivered task may take back its own claim.
+    email_claim = models.CharField(max_length=64, blank=True)
+    announcement = models.ForeignKey(
+        "notifications.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    emailed_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "announcement"],
+                condition=models.Q(announcement__isnull=False),
+                name="notifications_notification_once_per_announcement",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["member", "-id"], name="notif_inbox"),
+            models.Index(fields=["member"], condition=models.Q(read_at__isnull=True), name="notif_unread"),
+            models.Index(
+                fields=["email_status", "created_at"],
+                condition=models.Q(email_status__in=["pending", "sending"]),
+                name="notif_outbox",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Announcement(models.Model):
+    """A message from staff to many members, sent now or at a scheduled time."""
+
+    class Target(models.TextChoices):
+        ALL = "all", _("tous les membres")
+        MUSEUM_FANS = "museum_fans", _("les membres dont c'est le musée préféré")
+        SURVEY_CONSENT = "survey_consent", _("les membres qui acceptent les invitations aux enquêtes")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SCHEDULED = "scheduled", _("programmée")
+        SENDING = "sending", _("en cours d'envoi")
+        DONE = "done", _("envoyée")
+
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"))
+    url = models.CharField(_("lien"), max_length=300, blank=True, help_text=_("Adresse sur le site, ex. /boutique/"))
+    target = models.CharField(_("destinataires"), max_length=20, choices=Target.choices, default=Target.ALL)
+    museum = models.ForeignKey(
+        "museums.Museum",
+        verbose_name=_("musée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Pour « musée préféré » seulement."),
+    )
+    scheduled_for = models.DateTimeField(_("envoyer le"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    started_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("annonce")
+        verbose_name_plural = _("annonces")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(target="museum_fans") | models.Q(museum__isnull=False),
+                name="notifications_announcement_museum_for_fans",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    EDITABLE = (Status.DRAFT, Status.SCHEDULED)
+
+    @property
+    def is_editable(self) -> bool:
+        """Staff may change an announcement until it starts sending (the one rule)."""
+        return self.status in self.EDITABLE
+
+    @property
+    def kind(self) -> str:
+        return NotificationKind.SURVEYS if self.target == self.Target.SURVEY_CONSENT else NotificationKind.NEWS

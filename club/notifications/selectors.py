@@ -1,0 +1,77 @@
+"""Shared reads of notifications: the inbox, the unread count, email choices, announcement figures."""
+
+from django.db.models import Count, QuerySet
+
+from club.members.models import CONSENT_FIELDS, Member
+from club.notifications.models import (
+    EMAIL_BY_DEFAULT,
+    KIND_CONSENT,
+    Announcement,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+
+
+def inbox_of(*, member: Member) -> QuerySet[Notification]:
+    return Notification.objects.filter(member=member).order_by("-id")
+
+
+def notifications_unread_count(*, member: Member) -> int:
+    return Notification.objects.filter(member=member, read_at__isnull=True).count()
+
+
+def email_preferences_of(*, member: Member) -> dict[str, bool]:
+    """For every kind: does the member want it by email too (their choice, else the default)."""
+    chosen = dict(NotificationPreference.objects.filter(member=member).values_list("kind", "by_email"))
+    return {kind.value: chosen.get(kind.value, EMAIL_BY_DEFAULT) for kind in NotificationKind}
+
+
+def email_choices_for(*, member_ids: list[int], kind: str) -> dict[int, bool]:
+    """The same choice for many members at once (one query): member id → by email."""
+    chosen = dict(
+        NotificationPreference.objects.filter(member_id__in=member_ids, kind=kind).values_list("member_id", "by_email")
+    )
+    return {member_id: chosen.get(member_id, EMAIL_BY_DEFAULT) for member_id in member_ids}
+
+
+def consent_allows_email(member: Member, kind: str) -> bool:
+    """Marketing kinds need the matching consent; service messages need none."""
+    consent = KIND_CONSENT.get(NotificationKind(kind))
+    return consent is None or bool(getattr(member, CONSENT_FIELDS[consent]))
+
+
+def wants_email(*, member: Member, kind: str) -> bool:
+    """The member's choice for this kind, and the consent it needs, if any."""
+    if not consent_allows_email(member, kind):
+        return False
+    return email_choices_for(member_ids=[member.pk], kind=kind)[member.pk]
+
+
+def announcement_audience(*, announcement: Announcement) -> QuerySet[Member]:
+    members = Member.objects.filter(is_active=True)
+    if announcement.target == Announcement.Target.MUSEUM_FANS:
+        members = members.filter(favourite_museum_id=announcement.museum_id)
+    elif announcement.target == Announcement.Target.SURVEY_CONSENT:
+        members = members.filter(consent_surveys=True)
+    return members
+
+
+def announcement_audience_count(*, announcement: Announcement) -> int:
+    return announcement_audience(announcement=announcement).count()
+
+
+def announcement_counts(*, announcement: Announcement) -> dict[str, int]:
+    """Queued, delivered and failed emails, and notifications written, in one GROUP BY."""
+    rows = dict(
+        Notification.objects.filter(announcement=announcement)
+        .values("email_status")
+        .annotate(n=Count("id"))
+        .values_list("email_status", "n")
+    )
+    return {
+        "notifications": sum(rows.values()),
+        "queued": rows.get("pending", 0) + rows.get("sending", 0),
+        "delivered": rows.get("sent", 0),
+        "failed": rows.get("failed", 0),
+    }

@@ -1,0 +1,179 @@
+"""The one notification service: inbox rows, emails through Celery, preferences, announcements.
+
+A leaf of the service graph (it imports members and core only): the ledger,
+the shop and every feature call `notification_send(...)` inside their own
+transaction. The row is the source of truth (a transactional outbox): its
+email is queued after commit, and if the broker is down or a worker dies,
+`notifications_sweep` queues it again later. Delivery claims the row first,
+so a redelivered task sends nothing twice (`club.notifications.delivery`).
+
+Emails of marketing kinds (club news, new content, new surveys) need the
+member's matching consent; service messages (vouchers, bookings, points
+expiry, account) need none.
+"""
+
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from club.core.errors import DomainError
+from club.members.models import ConsentRecord, Member
+from club.members.services import consent_set
+from club.notifications.models import KIND_CONSENT, Announcement, Notification, NotificationKind, NotificationPreference
+from club.notifications.selectors import wants_email
+from club.notifications.tasks import announcement_fanout_task, enqueue, notification_email_task
+
+
+class AnnouncementAlreadySent(DomainError):
+    code = "announcement_already_sent"
+    message = _("Cette annonce est déjà partie.")
+    status = 409
+
+
+def notification_send(
+    *, member: Member, kind: str, title: Any, body: Any = "", url: str = "", params: dict | None = None
+) -> Notification:
+    """Write one notification in the caller's transaction; its email goes after commit.
+
+    `title` and `body` may be lazy translations with `%(name)s` fields:
+    they are rendered in the member's language with `params`.
+    """
+    kind = NotificationKind(kind)
+    params = params or {}
+    with translation.override(member.preferred_language):
+        title_text = str(title) % params if params else str(title)
+        body_text = (str(body) % params if params else str(body)) if body else ""
+    email = wants_email(member=member, kind=kind)
+    notification = Notification.objects.create(
+        member=member,
+        kind=kind,
+        title=title_text[:200],
+        body=body_text,
+        url=url,
+        email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.NONE,
+    )
+    if email:
+        transaction.on_commit(partial(enqueue, notification_email_task, notification.pk))
+    return notification
+
+
+def preference_set(*, member: Member, kind: str, by_email: bool) -> None:
+    NotificationPreference.objects.update_or_create(member=member, kind=kind, defaults={"by_email": by_email})
+
+
+def email_unsubscribe(*, member: Member, kind: str) -> None:
+    """The one-click link of an email: that kind by email off, and its marketing consent withdrawn."""
+    with transaction.atomic():
+        preference_set(member=member, kind=kind, by_email=False)
+        consent = KIND_CONSENT.get(NotificationKind(kind))
+        if consent is not None:
+            consent_set(member=member, kind=consent, granted=False, source=ConsentRecord.Source.UNSUBSCRIBE)
+
+
+def notifications_mark_read(*, member: Member, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, all) of the member's notifications as read."""
+    unread = Notification.objects.filter(member=member, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def notifications_sweep(*, older_than: timedelta = timedelta(minutes=3)) -> int:
+    """Queue again the emails still pending, or stuck "sending" by a dead worker."""
+    now = timezone.now()
+    stale = now - older_than
+    stuck = now - timedelta(minutes=15)
+    Notification.objects.filter(email_status=Notification.EmailStatus.SENDING, email_claimed_at__lt=stuck).update(
+        email_status=Notification.EmailStatus.PENDING
+    )
+    ids = list(
+        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, created_at__lt=stale)
+        .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale))
+        .values_list("pk", flat=True)[:5000]
+    )
+    for notification_id in ids:
+        enqueue(notification_email_task, notification_id)
+    # Announcements whose fan-out never ran or stopped short (broker outage): run it again;
+    # the chunks write no second row and send only what is unclaimed.
+    stalled = Announcement.objects.filter(status=Announcement.Status.SENDING, started_at__lt=stale).annotate(
+        written=Count("notifications")
+    )
+    for announcement in stalled:
+        if announcement.recipients == 0 or announcement.written < announcement.recipients:
+            enqueue(announcement_fanout_task, announcement.pk)
+    return len(ids)
+
+
+# --- Announcements ------------------------------------------------------------------------
+
+
+def announcement_save(*, announcement: Announcement, by: Member | None = None) -> Announcement:
+    """Create or change an announcement; once it has started sending it can no longer change."""
+    with transaction.atomic():
+        if announcement.pk is not None:
+            stored = Announcement.objects.select_for_update().get(pk=announcement.pk)
+            if not stored.is_editable:
+                raise AnnouncementAlreadySent()
+        elif by is not None:
+            announcement.created_by = by
+        announcement.save()
+    return announcement
+
+
+def announcement_send(*, announcement: Announcement, now: datetime | None = None) -> Announcement:
+    """Send now, or at `scheduled_for` when it is in the future.
+
+    The request only flips the status and queues one task: it takes the same
+    time for 1,000 or 100,000 members; the fan-out happens in the workers.
+    """
+    now = now or timezone.now()
+    editable = Announcement.objects.filter(pk=announcement.pk, status__in=Announcement.EDITABLE)
+    if announcement.scheduled_for and announcement.scheduled_for > now:
+        started = editable.update(status=Announcement.Status.SCHEDULED)
+        new_status = Announcement.Status.SCHEDULED
+    else:
+        started = editable.update(status=Announcement.Status.SENDING, started_at=now)
+        new_status = Announcement.Status.SENDING
+        if started:
+            transaction.on_commit(partial(enqueue, announcement_fanout_task, announcement.pk))
+    if not started:
+        raise AnnouncementAlreadySent()
+    announcement.status = new_status
+    return announcement
+
+
+def announcements_start_due(*, now: datetime | None = None) -> int:
+    """Start the scheduled announcements whose time has come (beat, every minute)."""
+    now = now or timezone.now()
+    due = Announcement.objects.filter(status=Announcement.Status.SCHEDULED, scheduled_for__lte=now)
+    started = 0
+    for announcement in due:
+        announcement.scheduled_for = None
+        try:
+            announcement_send(announcement=announcement, now=now)
+        except AnnouncementAlreadySent:
+            continue
+        started += 1
+    return started
+
+
+def notification_broadcast(
+    *,
+    title: str,
+    body: str,
+    url: str = "",
+    target: str = Announcement.Target.ALL,
+    museum=None,
+    scheduled_for: datetime | None = None,
+    by: Member | None = None,
+) -> Announcement:
+    """What features call to tell many members (a new survey, a new video visit…)."""
+    announcement = Announcement.objects.create(
+        title=title, body=body, url=url, target=target, museum=museum, scheduled_for=scheduled_for, created_by=by
+    )
+    return announcement_send(announcement=announcement)

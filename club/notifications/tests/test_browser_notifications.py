@@ -1,0 +1,34 @@
+"""Browser journey of notifications: a voucher arrives in the inbox and leads to it."""
+
+import pytest
+
+from club.notifications.services import notification_send
+from club.members.tests.factories import PASSWORD, MemberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_sees_the_unread_count_opens_the_item_and_sets_preferences(page, live_server, axe_check):
+    member = MemberFactory(display_name="Nina")
+    notification_send(member=member, kind="shop", title="Votre bon « Sac » est prêt", url="/boutique/")
+    page.goto(f"{live_server.url}/compte/login/")
+    page.get_by_label("Adresse e-mail").fill(member.email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/mon-club/")
+    toggle = page.locator(".nav-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_role("link", name="Notifications 1 non lues").click()
+    page.wait_for_url("**/mon-club/notifications/")
+    axe_check(page, "inbox")
+    page.get_by_role("link", name="Votre bon « Sac » est prêt").click()
+    page.wait_for_url("**/boutique/")
+    assert not page.locator(".count").count()
+
+    page.goto(f"{live_server.url}/mon-club/notifications/preferences/")
+    axe_check(page, "notification preferences")
+    page.get_by_label("Nouvelles du club").uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Vos préférences sont enregistrées.").wait_for()
+    assert not page.get_by_label("Nouvelles du club").is_checked()

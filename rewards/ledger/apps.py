@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from club.core.staff import ALL_PERMISSIONS
+
+
+class LedgerConfig(AppConfig):
+    """The points ledger (a leaf): entries, balances, lots, earning rules, adjustments."""
+
+    name = "rewards.ledger"
+    label = "ledger"
+    verbose_name = _("Points")
+    museum_team_permissions = ALL_PERMISSIONS
+
+    def ready(self):
+        from club.members.hooks import MemberEvent, member_hook_register
+        from rewards.ledger.welcome import profile_points, welcome_points
+
+        member_hook_register(event=MemberEvent.EMAIL_VERIFIED, hook=welcome_points)
+        member_hook_register(event=MemberEvent.PROFILE_COMPLETED, hook=profile_points)

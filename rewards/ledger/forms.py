@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AdjustmentForm(forms.Form):
+    amount = forms.IntegerField(
+        label=_("Points (+ pour créditer, − pour débiter)"),
+        help_text=_("Au-delà du seuil du club, un second administrateur doit valider."),
+    )
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise forms.ValidationError(_("Indiquez un nombre de points différent de zéro."))
+        return amount

@@ -1,0 +1,72 @@
+"""Shared reads of the ledger: balances, history, what expires soon, and the audit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from club.members.models import Member
+from rewards.ledger.models import Account, LedgerEntry, PointsLot
+from rewards.ledger.registries import references_describe
+
+
+def balance_of(*, member: Member | None) -> int:
+    """The member's points (0 for a visitor who is not logged in)."""
+    if member is None or not member.is_authenticated:
+        return 0
+    return Account.objects.filter(member_id=member.pk).values_list("balance", flat=True).first() or 0
+
+
+def history_of(*, member: Member) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(member_id=member.pk).order_by("-id")
+
+
+def history_page_describe(*, entries) -> list[LedgerEntry]:
+    """One page of history with each line named in the reader's language (one query per kind)."""
+    entries = list(entries)
+    references_describe(entries)
+    return entries
+
+
+@dataclass(frozen=True)
+class Expiring:
+    points: int
+    first_date: datetime | None
+
+
+def expiring_soon(*, member: Member, now: datetime | None = None) -> Expiring:
+    """Points that expire within the warning window, and the first such date."""
+    now = now or timezone.now()
+    horizon = now + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
+    row = PointsLot.objects.filter(
+        member_id=member.pk, remaining__gt=0, expires_at__isnull=False, expires_at__lte=horizon
+    ).aggregate(points=Sum("remaining"), first=Min("expires_at"))
+    return Expiring(points=row["points"] or 0, first_date=row["first"])
+
+
+def ledger_mismatches() -> list[dict]:
+    """Members whose cached balance differs from their entries, lots or last entry.
+
+    Aggregates run in SQL (GROUP BY); the comparison is by member id.
+    """
+    balances = dict(Account.objects.values_list("member_id", "balance"))
+    entries = dict(
+        LedgerEntry.objects.values("member_id").annotate(total=Sum("amount")).values_list("member_id", "total")
+    )
+    lots = dict(
+        PointsLot.objects.values("member_id").annotate(total=Sum("remaining")).values_list("member_id", "total")
+    )
+    # Entries of a member are written under its lock, so the highest id is the latest.
+    latest = LedgerEntry.objects.filter(member_id=OuterRef("member_id")).order_by("-id").values("balance_after")[:1]
+    last_after = dict(Account.objects.annotate(last=Subquery(latest)).values_list("member_id", "last"))
+    mismatches = []
+    for member_id in set(balances) | set(entries) | set(lots):
+        balance, total, remaining = balances.get(member_id, 0), entries.get(member_id, 0), lots.get(member_id, 0)
+        after = last_after.get(member_id) or 0
+        if not balance == total == remaining == after:
+            mismatches.append(
+                {"member_id": member_id, "balance": balance, "entries": total, "lots": remaining, "last_entry": after}
+            )
+    return mismatches

@@ -1,0 +1,511 @@
+"""The ledger: the only code that moves points.
+
+A leaf of the service graph: it imports members, notifications (to tell a
+member their points expire) and core, never a feature. Features call
+`points_award(...)` to pay, and the shop (or any feature that sells for points)
+calls `points_account_lock`, `points_spend` and `points_refund` inside its own
+transaction.
+
+Locking: every write that moves a member's points locks that member's
+`Account` row first, then (for the shop) the gift or seat row, always in that
+order, under `SET LOCAL lock_timeout` on PostgreSQL (`club.core.locks`). A lock
+that cannot be had in time becomes `LockTimeout` ("try again"), never a 500.
+These functions use plain `atomic()` and join their caller's transaction; the
+durable transaction belongs to the outermost boundary (a view, a task, a
+command).
+
+After an award commits, the hooks registered with
+`rewards.ledger.registries.after_award_register` are called with the entry.
+"""
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F, Min, Sum
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from club.core.locks import bounded_locks, lock_timeout_sql
+from club.members.models import Member
+from club.members.permissions import CLUB_ADMINISTRATION
+from club.notifications.models import NotificationKind
+from club.notifications.services import notification_send
+from rewards.ledger.defaults import create_missing_rules
+from rewards.ledger.errors import (
+    AdjustmentAlreadyDecided,
+    ApprovalNotAllowed,
+    InsufficientPoints,
+    InvalidAdjustment,
+    UnknownAction,
+)
+from rewards.ledger.models import (
+    EARNING_ACTIONS,
+    Account,
+    Adjustment,
+    EarningRule,
+    LedgerEntry,
+    LotConsumption,
+    PointsLot,
+    Reason,
+)
+from rewards.ledger.registries import after_award_hooks, after_award_run
+
+
+
+# --- Locks (member first; `club.core.locks` bounds the wait) ---------------
+
+
+def _lock_account(member_id: int) -> Account:
+    """The member's account row, locked (created on first use)."""
+    account = Account.objects.select_for_update().filter(member_id=member_id).first()
+    if account is None:
+        Account.objects.bulk_create([Account(member_id=member_id)], ignore_conflicts=True)
+        account = Account.objects.select_for_update().get(member_id=member_id)
+    return account
+
+
+# --- Ledger primitives (callers hold the account lock) --------------------------
+
+
+def _expiry_for(now: datetime) -> datetime | None:
+    months = settings.POINTS_EXPIRY_MONTHS
+    if not months:
+        return None
+    return now + timedelta(days=round(months * 365.25 / 12))
+
+
+def _write_entry(
+    account: Account,
+    *,
+    amount: int,
+    reason: str,
+    reference: str,
+    subject: str = "",
+    note: str = "",
+    by=None,
+    now: datetime,
+) -> LedgerEntry:
+    account.balance += amount
+    Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount, updated_at=now)
+    return LedgerEntry.objects.create(
+        member_id=account.pk,
+        amount=amount,
+        reason=reason,
+        reference=reference,
+        subject=subject[:200],
+        note=note,
+        created_by=by,
+        balance_after=account.balance,
+        created_at=now,
+    )
+
+
+def _credit(account: Account, *, expires_at: datetime | None, now: datetime, **entry_fields) -> LedgerEntry:
+    entry = _write_entry(account, now=now, **entry_fields)
+    PointsLot.objects.create(
+        member_id=account.pk,
+        entry=entry,
+        amount=entry.amount,
+        remaining=entry.amount,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    return entry
+
+
+def _expire_member_lots(account: Account, *, now: datetime) -> int:
+    """Write an expiry entry for each of the member's lots whose time has come."""
+    due = list(
+        PointsLot.objects.filter(member_id=account.pk, remaining__gt=0, expires_at__lte=now).order_by(
+            "expires_at", "id"
+        )
+    )
+    for lot in due:
+        _write_entry(
+            account,
+            amount=-lot.remaining,
+            reason=Reason.EXPIRY,
+            reference=f"ledger.pointslot:{lot.pk}",
+            now=now,
+        )
+        lot.remaining = 0
+        lot.save(update_fields=["remaining"])
+    return len(due)
+
+
+def _debit(account: Account, *, amount: int, now: datetime, **entry_fields) -> LedgerEntry:
+    """Spend `amount` points, consuming the lots that expire first."""
+    _expire_member_lots(account, now=now)
+    if account.balance < amount:
+        raise InsufficientPoints(details={"balance": account.balance, "missing": amount - account.balance})
+    entry = _write_entry(account, amount=-amount, now=now, **entry_fields)
+    lots = PointsLot.objects.filter(member_id=account.pk, remaining__gt=0).order_by(
+        F("expires_at").asc(nulls_last=True), "id"
+    )
+    consumptions, left = [], amount
+    for lot in lots:
+        take = min(lot.remaining, left)
+        lot.remaining -= take
+        lot.save(update_fields=["remaining"])
+        consumptions.append(LotConsumption(entry=entry, lot=lot, amount=take))
+        left -= take
+        if left == 0:
+            break
+    LotConsumption.objects.bulk_create(consumptions)
+    return entry
+
+
+def _refund(account: Account, *, spend: LedgerEntry, now: datetime, **entry_fields) -> LedgerEntry:
+    """Give a spend back: into its lots while they are valid, else for 30 more days."""
+    refund = _write_entry(account, amount=-spend.amount, now=now, **entry_fields)
+    lapsed = 0
+    for consumption in spend.consumptions.select_related("lot"):
+        lot = consumption.lot
+        if lot.expires_at is not None and lot.expires_at <= now:
+            lapsed += consumption.amount
+        else:
+            PointsLot.objects.filter(pk=lot.pk).update(remaining=F("remaining") + consumption.amount)
+    if lapsed:
+        PointsLot.objects.create(
+            member_id=account.pk,
+            entry=refund,
+            amount=lapsed,
+            remaining=lapsed,
+            expires_at=now + timedelta(days=settings.POINTS_REFUND_GRACE_DAYS),
+            created_at=now,
+        )
+    return refund
+
+
+# --- Spending and refunds, for the features that sell for points ------------------
+
+
+def points_account_lock(*, member_id: int, now: datetime) -> Account:
+    """Lock the member's points (first, in the fixed lock order) and expire what is due.
+
+    Returns the locked account with its up-to-date balance. Call it inside the
+    caller's transaction, before locking what is being bought.
+    """
+    account = _lock_account(member_id)
+    _expire_member_lots(account, now=now)
+    return account
+
+
+def points_spend(
+    *, account: Account, amount: int, reason: str, reference: str, subject: str = "", now: datetime
+) -> LedgerEntry:
+    """Debit a locked account, consuming the lots that expire first; InsufficientPoints if short."""
+    return _debit(account, amount=amount, reason=reason, reference=reference, subject=subject, now=now)
+
+
+def points_refund(
+    *,
+    account: Account,
+    spent_reason: str,
+    reference: str,
+    subject: str = "",
+    by: Member | None = None,
+    now: datetime,
+) -> LedgerEntry:
+    """Give back what the spend `(spent_reason, reference)` took, as a refund entry.
+
+    Points return to their lots while those are valid; points whose expiry has
+    passed meanwhile come back for `POINTS_REFUND_GRACE_DAYS`.
+    """
+    spend = LedgerEntry.objects.get(member_id=account.pk, reason=spent_reason, reference=reference)
+    return _refund(account, spend=spend, reason=Reason.REFUND, reference=reference, subject=subject, by=by, now=now)
+
+
+# --- Earning ----------------------------------------------------------------------
+
+
+def _period_start(period: str, now: datetime) -> datetime | None:
+    local = timezone.localtime(now)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = {
+        EarningRule.Period.DAY: day,
+        EarningRule.Period.WEEK: day - timedelta(days=day.weekday()),
+        EarningRule.Period.MONTH: day.replace(day=1),
+        EarningRule.Period.YEAR: day.replace(month=1, day=1),
+    }
+    return starts.get(period)
+
+
+_RULE_CACHE_SECONDS = 60
+
+
+def _rule_for(action: str) -> EarningRule | None:
+    """The action's earning rule, cached briefly: every award reads it, staff rarely change it.
+
+    The admin clears the cache when a rule is saved; other processes see the
+    change within a minute.
+    """
+    key = f"shop:rule:{action}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = EarningRule.objects.filter(action=action).first() or False
+        cache.set(key, cached, _RULE_CACHE_SECONDS)
+    return cached or None
+
+
+def earning_rule_changed(*, action: str) -> None:
+    cache.delete(f"shop:rule:{action}")
+
+
+class _NotPaid(Exception):
+    """Rolls an award back: the source already paid, or the cap is reached."""
+
+
+def _account_add(cursor, *, member_id: int, amount: int, now: datetime) -> int:
+    """Add to the balance and return it, locking the account row in one statement."""
+    sql = (
+        f"UPDATE {Account._meta.db_table} SET balance = balance + %s, updated_at = %s "
+        "WHERE member_id = %s RETURNING balance"
+    )
+    params = [amount, connection.ops.adapt_datetimefield_value(now), member_id]
+    if connection.vendor == "postgresql":
+        # One round trip: bound the lock wait, then take the lock by updating the row.
+        cursor.execute(f"{lock_timeout_sql()}; {sql}", params)
+    else:
+        cursor.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:  # first points of this member: create the account, then add
+        Account.objects.bulk_create([Account(member_id=member_id)], ignore_conflicts=True)
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0]
+
+
+def _cap_condition(rule: EarningRule | None, *, member_id: int, now: datetime) -> tuple[str, list]:
+    """SQL that is true while the rule's cap leaves room (counted under the account lock)."""
+    if rule is None or rule.cap_count is None:
+        return "1 = 1", []
+    start = _period_start(rule.cap_period, now)
+    sql = f"(SELECT COUNT(*) FROM {LedgerEntry._meta.db_table} WHERE member_id = %s AND reason = %s"
+    params: list = [member_id, rule.action]
+    if start is not None:
+        sql += " AND created_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(start))
+    return f"{sql}) < %s", [*params, rule.cap_count]
+
+
+def _insert_award(cursor, *, rule, member_id, amount, reason, reference, subject, balance_after, now) -> int | None:
+    """The entry and its lot; None when this source already paid or the cap is reached."""
+    created = connection.ops.adapt_datetimefield_value(now)
+    cap_sql, cap_params = _cap_condition(rule, member_id=member_id, now=now)
+    cursor.execute(
+        f"INSERT INTO {LedgerEntry._meta.db_table} "
+        "(member_id, amount, reason, reference, subject, balance_after, note, created_at) "
+        f"SELECT %s, %s, %s, %s, %s, %s, '', %s WHERE {cap_sql} "
+        "ON CONFLICT (member_id, reason, reference) DO NOTHING RETURNING id",
+        [member_id, amount, reason, reference, subject[:200], balance_after, created, *cap_params],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    expires_at = _expiry_for(now)
+    cursor.execute(
+        f"INSERT INTO {PointsLot._meta.db_table} (member_id, entry_id, amount, remaining, expires_at, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        [member_id, row[0], amount, amount, connection.ops.adapt_datetimefield_value(expires_at), created],
+    )
+    return row[0]
+
+
+def points_award(
+    *,
+    member: Member,
+    action: str,
+    reference: str,
+    amount: int | None = None,
+    subject: str = "",
+    now: datetime | None = None,
+) -> LedgerEntry | None:
+    """Pay the points of an action, once per (member, action, reference).
+
+    `amount` lets an object set its own points; the action's earning rule gives
+    the default, and its cap applies to every award of that action. Returns the
+    entry (the existing one when this source already paid), or None when the
+    rule is off or its cap is reached.
+
+    This is the hottest write of the club (every survey, quiz, vote and check-in
+    pays through it), so it takes the lock and moves the balance in one
+    statement, inserts the entry only while the cap leaves room and the unique
+    constraint sees no earlier award of the source, and rolls back in the rare
+    case of a repeat or a reached cap.
+    """
+    if action not in EARNING_ACTIONS:
+        raise UnknownAction(details={"action": action})
+    now = now or timezone.now()
+    rule = _rule_for(action)
+    if rule is not None and not rule.is_active:
+        return None
+    points = amount if amount is not None else (rule.points if rule else 0)
+    if points <= 0:
+        return None
+    try:
+        with transaction.atomic(), bounded_locks(set_timeout=False), connection.cursor() as cursor:
+            balance = _account_add(cursor, member_id=member.pk, amount=points, now=now)
+            entry_id = _insert_award(
+                cursor,
+                rule=rule,
+                member_id=member.pk,
+                amount=points,
+                reason=action,
+                reference=reference,
+                subject=subject,
+                balance_after=balance,
+                now=now,
+            )
+            if entry_id is None:
+                raise _NotPaid
+    except _NotPaid:
+        return LedgerEntry.objects.filter(member_id=member.pk, reason=action, reference=reference).first()
+    entry = LedgerEntry(
+        id=entry_id,
+        member_id=member.pk,
+        amount=points,
+        reason=action,
+        reference=reference,
+        subject=subject[:200],
+        balance_after=balance,
+        created_at=now,
+    )
+    if after_award_hooks():
+        transaction.on_commit(partial(after_award_run, entry))
+    return entry
+
+
+def points_expire_due(*, now: datetime | None = None) -> int:
+    """Write the expiry entries of every lot whose time has come (daily job)."""
+    now = now or timezone.now()
+    member_ids = (
+        PointsLot.objects.filter(remaining__gt=0, expires_at__lte=now)
+        .values_list("member_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    expired = 0
+    for member_id in list(member_ids):
+        with transaction.atomic(), bounded_locks():
+            account = _lock_account(member_id)
+            before = account.balance
+            count = _expire_member_lots(account, now=now)
+            if count:
+                notification_send(
+                    member=account.member,
+                    kind=NotificationKind.POINTS,
+                    title=_("%(points)s points ont expiré"),
+                    body=_("Ils avaient été gagnés il y a plus de %(months)s mois. Votre solde : %(balance)s points."),
+                    params={
+                        "points": before - account.balance,
+                        "months": settings.POINTS_EXPIRY_MONTHS,
+                        "balance": account.balance,
+                    },
+                    url=reverse("ledger:history"),
+                )
+            expired += count
+    return expired
+
+
+# --- Manual adjustments ---------------------------------------------------------------
+
+
+def _is_club_admin(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=CLUB_ADMINISTRATION).exists()
+
+
+def _apply_adjustment(adjustment: Adjustment, *, now: datetime) -> LedgerEntry:
+    account = _lock_account(adjustment.member_id)
+    fields = {
+        "reason": Reason.ADJUSTMENT,
+        "reference": adjustment.reference,
+        "note": adjustment.reason,
+        "by": adjustment.requested_by,
+    }
+    if adjustment.amount > 0:
+        return _credit(account, amount=adjustment.amount, expires_at=_expiry_for(now), now=now, **fields)
+    return _debit(account, amount=-adjustment.amount, now=now, **fields)
+
+
+def points_adjust(*, member, amount: int, reason: str, by, now: datetime | None = None) -> Adjustment:
+    """A staff correction (+/−) with a mandatory reason.
+
+    Up to `POINTS_ADJUSTMENT_APPROVAL_THRESHOLD` points it reaches the ledger at
+    once; above, it waits for another club administrator (`adjustment_approve`).
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0 or not (reason or "").strip():
+        raise InvalidAdjustment()
+    now = now or timezone.now()
+    with transaction.atomic(), bounded_locks():
+        adjustment = Adjustment.objects.create(
+            member=member, amount=amount, reason=reason.strip(), requested_by=by, requested_at=now
+        )
+        if abs(amount) <= settings.POINTS_ADJUSTMENT_APPROVAL_THRESHOLD:
+            _apply_adjustment(adjustment, now=now)
+            adjustment.status = Adjustment.Status.APPLIED
+            adjustment.decided_by = by
+            adjustment.decided_at = now
+            adjustment.save(update_fields=["status", "decided_by", "decided_at"])
+    return adjustment
+
+
+def _decide(adjustment: Adjustment, *, by, approve: bool, now: datetime | None) -> Adjustment:
+    now = now or timezone.now()
+    if not _is_club_admin(by) or by.pk == adjustment.requested_by_id:
+        raise ApprovalNotAllowed()
+    with transaction.atomic(), bounded_locks():
+        _lock_account(adjustment.member_id)
+        adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if adjustment.status != Adjustment.Status.PENDING:
+            raise AdjustmentAlreadyDecided()
+        if approve:
+            _apply_adjustment(adjustment, now=now)
+        adjustment.status = Adjustment.Status.APPLIED if approve else Adjustment.Status.REJECTED
+        adjustment.decided_by = by
+        adjustment.decided_at = now
+        adjustment.save(update_fields=["status", "decided_by", "decided_at"])
+    return adjustment
+
+
+def adjustment_approve(*, adjustment: Adjustment, by, now: datetime | None = None) -> Adjustment:
+    return _decide(adjustment, by=by, approve=True, now=now)
+
+
+def adjustment_reject(*, adjustment: Adjustment, by, now: datetime | None = None) -> Adjustment:
+    return _decide(adjustment, by=by, approve=False, now=now)
+
+
+def earning_rules_ensure_defaults() -> None:
+    """Create the default earning rules that do not exist yet (staff edit them after)."""
+    create_missing_rules(EarningRule)
+
+
+def points_expiry_warn(*, now: datetime | None = None) -> int:
+    """Warn the members whose points expire in 30 days (daily job: a one-day window)."""
+    now = now or timezone.now()
+    start = now + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
+    due = (
+        PointsLot.objects.filter(remaining__gt=0, expires_at__gte=start, expires_at__lt=start + timedelta(days=1))
+        .values("member_id")
+        .annotate(points=Sum("remaining"), first=Min("expires_at"))
+        .order_by()
+    )
+    members = {m.pk: m for m in Member.objects.filter(pk__in=[row["member_id"] for row in due])}
+    for row in due:
+        member = members[row["member_id"]]
+        with translation.override(member.preferred_language):
+            date = formats.date_format(timezone.localtime(row["first"]), "DATE_FORMAT")
+        notification_send(
+            member=member,
+            kind=NotificationKind.POINTS,
+            title=_("%(points)s points expirent le %(date)s"),
+            body=_("Utilisez-les d'ici là dans la boutique du club."),
+            params={"points": row["points"], "date": date},
+            url=reverse("shop:shop"),
+        )
+    return len(members)

@@ -1,0 +1,173 @@
+"""Bursts of simultaneous clients on PostgreSQL: exact stock, no double spend.
+
+Each thread has its own database connection (closed at the end of the thread).
+The control tests run a naive read-then-write redemption through the same
+checks and show that they catch the race, so the real tests are not vacuous.
+"""
+
+import threading
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
+
+from club.models import Member
+from rewards import services
+from rewards.errors import GiftOutOfStock, InsufficientPoints, LockTimeout
+from rewards.models import Account, Gift, LedgerEntry, Reason, Redemption
+from rewards.selectors import balance_of
+from rewards.shop.tests.factories import GiftFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_with_long_lock_wait(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL)")
+    settings.POINTS_LOCK_TIMEOUT_MS = 30_000
+
+
+def _burst(count: int, work) -> list:
+    """Run work(i) in `count` threads released at the same instant."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - every outcome is collected and asserted
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "some clients never got an answer"
+    return results
+
+
+def _members_with_points(count: int, points: int) -> list[Member]:
+    members = Member.objects.bulk_create(Member(email=f"rafale{i}@exemple.fr") for i in range(count))
+    for member in members:
+        services.points_award(
+            member=member, action=Reason.SURVEY_ANSWERED, reference="surveys.submission:setup", amount=points
+        )
+    return members
+
+
+def _naive_redeem(member_id: int, gift_id: int) -> Redemption:
+    """Read, think, write absolute values: what a bare counter does (the bug)."""
+    with transaction.atomic():
+        gift = Gift.objects.get(pk=gift_id)
+        account = Account.objects.get(member_id=member_id)
+        if gift.stock < 1:
+            raise GiftOutOfStock()
+        if account.balance < gift.points:
+            raise InsufficientPoints()
+        time.sleep(0.05)
+        Gift.objects.filter(pk=gift_id).update(stock=gift.stock - 1)
+        Account.objects.filter(member_id=member_id).update(balance=account.balance - gift.points)
+        redemption = Redemption.objects.create(
+            member_id=member_id, gift=gift, points=gift.points, expires_at=gift.available_until or "2100-01-01T00:00Z"
+        )
+        LedgerEntry.objects.create(
+            member_id=member_id,
+            amount=-gift.points,
+            reason=Reason.GIFT,
+            reference=redemption.reference,
+            balance_after=account.balance - gift.points,
+        )
+        return redemption
+
+
+def test_400_clients_for_180_seats_get_exactly_180_vouchers():
+    gift = GiftFactory(points=180, stock=180)
+    members = _members_with_points(400, 180)
+    results = _burst(400, lambda i: services.gift_redeem(member=members[i], gift=gift))
+    won = [r for r in results if isinstance(r, Redemption)]
+    sold_out = [r for r in results if isinstance(r, GiftOutOfStock)]
+    assert len(won) == 180 and len(sold_out) == 220, {type(r).__name__ for r in results}
+    gift.refresh_from_db()
+    assert gift.stock == 0
+    assert Redemption.objects.count() == 180
+    assert not Account.objects.filter(balance__lt=0).exists()
+    call_command("ledger_verify")
+
+
+def test_members_clicking_twice_with_points_for_one_never_get_two():
+    gift = GiftFactory(points=180, stock=1000)
+    members = _members_with_points(200, 180)
+    results = _burst(400, lambda i: services.gift_redeem(member=members[i // 2], gift=gift))
+    assert sum(isinstance(r, Redemption) for r in results) == 200
+    assert sum(isinstance(r, InsufficientPoints) for r in results) == 200
+    assert all(balance_of(m) == 0 for m in members)
+    gift.refresh_from_db()
+    assert gift.stock == 800
+    call_command("ledger_verify")
+
+
+def test_control_naive_redemption_oversells_and_the_test_sees_it():
+    gift = GiftFactory(points=180, stock=20)
+    members = _members_with_points(60, 180)
+    results = _burst(60, lambda i: _naive_redeem(members[i].pk, gift.pk))
+    sold = sum(isinstance(r, Redemption) for r in results)
+    assert sold > 20, "the naive path should oversell under a burst; if not, the burst is not concurrent"
+
+
+def test_control_naive_double_click_creates_points_and_ledger_verify_catches_it():
+    gift = GiftFactory(points=180, stock=100)
+    members = _members_with_points(10, 180)
+    results = _burst(20, lambda i: _naive_redeem(members[i // 2].pk, gift.pk))
+    assert sum(isinstance(r, Redemption) for r in results) > 10
+    assert not Account.objects.filter(balance__lt=0).exists()  # "no negative balance" proves nothing
+    with pytest.raises(CommandError):
+        call_command("ledger_verify")
+
+
+def test_duplicate_awards_in_a_burst_pay_each_source_once():
+    member = _members_with_points(1, 1)[0]
+    results = _burst(
+        200,
+        lambda i: services.points_award(
+            member=member, action=Reason.SURVEY_ANSWERED, reference=f"surveys.submission:{i // 10}", amount=7
+        ),
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert LedgerEntry.objects.filter(member=member).exclude(reference="surveys.submission:setup").count() == 20
+    assert balance_of(member) == 1 + 20 * 7
+    call_command("ledger_verify")
+
+
+def test_a_lock_held_too_long_becomes_a_clear_try_again(settings):
+    settings.POINTS_LOCK_TIMEOUT_MS = 300
+    gift = GiftFactory(points=60, stock=5)
+    member = _members_with_points(1, 100)[0]
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold_member_lock():
+        with transaction.atomic():
+            Account.objects.select_for_update().get(member=member)
+            holding.set()
+            release.wait(10)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_member_lock)
+    holder.start()
+    holding.wait(10)
+    try:
+        with pytest.raises(LockTimeout) as caught:
+            services.gift_redeem(member=member, gift=gift)
+        assert caught.value.status == 503
+    finally:
+        release.set()
+        holder.join()
+    gift.refresh_from_db()
+    assert gift.stock == 5 and balance_of(member) == 100 and not Redemption.objects.exists()
+    call_command("ledger_verify")

@@ -1,0 +1,11 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class VoucherLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code du bon"),
+        max_length=40,
+        help_text=_("Scannez le QR code du bon ou tapez son code ; tirets et minuscules sont acceptés."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )

@@ -1,0 +1,67 @@
+"""What a gift purchase reserves, and what a cancellation gives back: the fulfilments.
+
+A gift is fulfilled by one kind of fulfilment, named in `Gift.fulfilment`:
+plain stock (a counter, `rewards.shop.stock`), and — registered by the apps
+that own them, never imported by the shop — a seat in an event session (the
+VIP opening) or a donation to a restoration fund. The shop's one purchase path
+(`gift_redeem`) and its one cancellation path (`redemption_cancel`) call the
+gift's fulfilment; the voucher and cancellation rules follow it.
+
+An app registers its kind in its `AppConfig.ready()`:
+
+    fulfilment_register(SeatFulfilment())
+
+Contract of a fulfilment, called inside the shop's transaction, after the
+member's points account is locked (lock order: member, then gift or seat):
+- `reserve(redemption=…, now=…)` takes one unit for the new voucher, or raises
+  a DomainError (`GiftOutOfStock`…); a failure rolls the whole purchase back;
+- `release(redemption=…, now=…)` gives the unit back when a voucher is
+  cancelled or expires;
+- `units_left(gift)` is what the shop shows ("3 left", "sold out").
+"""
+
+from typing import TYPE_CHECKING, Protocol
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rewards.shop.models import Gift, Redemption
+
+STOCK = "stock"
+
+
+class Fulfilment(Protocol):
+    kind: str
+    label: Promise | str
+
+    def reserve(self, *, redemption: "Redemption", now: "datetime") -> None: ...
+
+    def release(self, *, redemption: "Redemption", now: "datetime") -> None: ...
+
+    def units_left(self, gift: "Gift") -> int: ...
+
+
+_fulfilments: dict[str, Fulfilment] = {}
+# Known kinds and their labels, also before their app has registered (migrations, checks).
+_LABELS: dict[str, Promise | str] = {STOCK: _("stock simple")}
+
+
+def fulfilment_register(fulfilment: Fulfilment) -> None:
+    _fulfilments[fulfilment.kind] = fulfilment
+    _LABELS[fulfilment.kind] = fulfilment.label
+
+
+def fulfilment_for(gift: "Gift") -> Fulfilment:
+    """The fulfilment of a gift; an unregistered kind is a configuration error, not a 500 later."""
+    try:
+        return _fulfilments[gift.fulfilment]
+    except KeyError:
+        raise LookupError(f"no fulfilment registered for kind {gift.fulfilment!r}") from None
+
+
+def fulfilment_choices() -> list[tuple[str, Promise | str]]:
+    """The choices of `Gift.fulfilment` (a callable, so a new kind needs no shop migration)."""
+    return list(_LABELS.items())

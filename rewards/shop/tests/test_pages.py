@@ -1,0 +1,165 @@
+"""Member and desk pages of the shop, with their query budgets."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from club.members.permissions import MUSEUM_TEAM, groups_sync
+from club.members.tests.factories import MemberFactory, StaffFactory
+from rewards import services
+from rewards.models import LedgerEntry, Redemption
+from rewards.selectors import balance_of
+from rewards.shop.tests.factories import GiftFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk_staff():
+    groups_sync()
+    staff = StaffFactory()
+    staff.groups.add(Group.objects.get(name=MUSEUM_TEAM))
+    return staff
+
+
+def test_dashboard_shows_balance_goals_and_expiry_warning(client, member, give, settings):
+    settings.POINTS_EXPIRY_MONTHS = 1  # 30 days: within the warning window at once
+    GiftFactory(name="Sac", slug="sac", points=240)
+    give(member, 180)
+    client.force_login(member)
+    page = client.get(reverse("club:dashboard")).content.decode()
+    assert "<strong>180</strong> points" in page
+    assert "Plus que 60 points pour « Sac »" in page
+    assert "180 points expirent le" in page
+
+
+def test_history_lists_movements_in_words_with_balance_after(client, member, give):
+    give(member, 300)
+    services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
+    client.force_login(member)
+    page = client.get(reverse("ledger:history")).content.decode()
+    assert "Cadeau : Carte postale" in page and "-60" in page and "240" in page
+
+
+@pytest.mark.parametrize("url_name", ["club:dashboard", "ledger:history"])
+def test_query_count_is_the_same_for_1_and_500_entries(client, member, give, django_assert_num_queries, url_name):
+    GiftFactory.create_batch(5)
+    client.force_login(member)
+    give(member, 1)
+    client.get(reverse(url_name))  # warm-up: session, content types
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse(url_name))
+    for _ in range(499):
+        give(member, 1)
+    assert LedgerEntry.objects.filter(member=member).count() == 500
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse(url_name))
+
+
+def test_shop_shows_every_gift_with_missing_points_and_stock(client, member, give):
+    give(member, 100)
+    GiftFactory(name="Carte postale", slug="carte", points=60, stock=3)
+    GiftFactory(name="Parapluie Sisley", slug="parapluie", points=900, stock=0)
+    client.force_login(member)
+    page = client.get(reverse("shop:shop")).content.decode()
+    assert "À votre portée" in page and "Plus que 3 !" in page
+    assert "Encore 800 points à gagner" in page and "Épuisé" in page
+    anonymous = client.__class__().get(reverse("shop:shop")).content.decode()
+    assert "Carte postale" in anonymous and "Adhérez gratuitement" in anonymous
+
+
+def test_redeeming_from_the_page_leads_to_the_voucher_with_qr(client, member, give):
+    give(member, 300)
+    gift = GiftFactory(slug="sac", points=240)
+    client.force_login(member)
+    response = client.post(reverse("shop:redeem", args=["sac"]), follow=True)
+    redemption = Redemption.objects.get(member=member, gift=gift)
+    assert response.redirect_chain[-1][0] == reverse("shop:voucher", args=[redemption.code])
+    page = response.content.decode()
+    assert redemption.code in page and "<svg" in page and "Présentez ce bon" in page
+
+
+def test_refused_redemption_on_the_page_explains_and_writes_nothing(client, member, give):
+    give(member, 100)
+    GiftFactory(slug="sac", points=240)
+    client.force_login(member)
+    response = client.post(reverse("shop:redeem", args=["sac"]), follow=True)
+    assert "Vous n&#x27;avez pas assez de points." in response.content.decode()
+    assert not Redemption.objects.exists() and balance_of(member) == 100
+
+
+def test_member_cancels_own_voucher_but_cannot_see_anothers(client, member, give):
+    give(member, 60)
+    redemption = services.gift_redeem(member=member, gift=GiftFactory(points=60))
+    other = MemberFactory()
+    client.force_login(other)
+    assert client.get(reverse("shop:voucher", args=[redemption.code])).status_code == 404
+    assert client.post(reverse("shop:voucher_cancel", args=[redemption.code])).status_code == 404
+    client.force_login(member)
+    client.post(reverse("shop:voucher_cancel", args=[redemption.code]))
+    assert Redemption.objects.get(pk=redemption.pk).status == "cancelled" and balance_of(member) == 60
+
+
+def test_desk_finds_a_voucher_and_hands_it_over(client, member, give, desk_staff):
+    give(member, 60)
+    redemption = services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
+    client.force_login(desk_staff)
+    page = client.get(reverse("shop:desk"), {"code": redemption.code.lower()}).content.decode()
+    assert "Carte postale" in page and member.membership_number in page
+    response = client.post(reverse("shop:desk_collect", args=[redemption.code]), follow=True)
+    assert "remis à" in response.content.decode()
+    assert Redemption.objects.get(pk=redemption.pk).collected_by == desk_staff
+    again = client.post(reverse("shop:desk_collect", args=[redemption.code]), follow=True)
+    assert "Ce bon a déjà été remis." in again.content.decode()
+
+
+def test_desk_refuses_typos_and_non_staff(client, member, desk_staff):
+    client.force_login(desk_staff)
+    page = client.get(reverse("shop:desk"), {"code": "ABCD-EFGH-JKMN"}).content.decode()
+    assert "vérifiez chaque caractère" in page
+    client.force_login(member)
+    assert client.get(reverse("shop:desk")).status_code == 403
+
+
+def test_admin_adjustment_page_applies_a_small_adjustment(admin_client, member):
+    url = reverse("ledger_adjust_points", args=[member.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"amount": "0", "reason": "x"})
+    assert "différent de zéro" in response.content.decode()
+    admin_client.post(url, {"amount": "50", "reason": "Geste commercial"})
+    assert balance_of(member) == 50
+
+
+def test_admin_exports_vouchers_as_csv(admin_client, member, give):
+    give(member, 60)
+    redemption = services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
+    response = admin_client.post(
+        reverse("admin:rewards_redemption_changelist"),
+        {"action": "export_csv", "_selected_action": [redemption.pk]},
+    )
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert redemption.code in body and "Carte postale" in body and member.membership_number in body
+
+
+def test_admin_ledger_is_read_only(admin_client, member, give):
+    entry = give(member, 10)
+    assert admin_client.get(reverse("admin:rewards_ledgerentry_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:rewards_ledgerentry_add")).status_code == 403
+    delete = admin_client.post(reverse("admin:rewards_ledgerentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert delete.status_code == 403 and LedgerEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_admin_restock_adds_without_overwriting(admin_client):
+    gift = GiftFactory(stock=4)
+    url = reverse("admin:rewards_gift_change", args=[gift.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("picture", "museum")}
+    data.update({"restock": "6", "name_fr": gift.name, "fulfilment": "stock"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    gift.refresh_from_db()
+    assert gift.stock == 10

@@ -1,0 +1,121 @@
+"""Pages of the shop: catalogue, gift, redeem, vouchers, and the desk."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from club.core.errors import DomainError
+from club.core.qr import qr_svg
+from club.members.decorators import member_required, staff_required
+from rewards.ledger.selectors import balance_of
+from rewards.shop import services
+from rewards.shop.forms import VoucherLookupForm
+from rewards.shop.models import Redemption
+from rewards.shop.selectors import catalogue_for, gift_offer, gifts_in_shop, redemptions_of
+
+
+def shop(request):
+    balance = balance_of(member=request.user)
+    return render(request, "shop/shop.html", {"offers": catalogue_for(balance=balance), "balance": balance})
+
+
+def gift_detail(request, slug):
+    gift = get_object_or_404(gifts_in_shop(), slug=slug)
+    balance = balance_of(member=request.user)
+    return render(request, "shop/gift.html", {"gift": gift, "offer": gift_offer(gift=gift, balance=balance), "balance": balance}
+    )
+
+
+@require_POST
+@member_required
+def gift_redeem(request, slug):
+    gift = get_object_or_404(gifts_in_shop(), slug=slug)
+    try:
+        redemption = services.gift_redeem(member=request.user, gift=gift)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("shop:gift", slug=slug)
+    messages.success(request, _("C'est fait ! Présentez ce bon à l'accueil du musée pour recevoir votre cadeau."))
+    return redirect("shop:voucher", code=redemption.code)
+
+
+@member_required
+def vouchers(request):
+    return render(request, "shop/vouchers.html", {"redemptions": redemptions_of(member=request.user)})
+
+
+def _own_voucher(request, code) -> Redemption:
+    redemption = redemptions_of(member=request.user).filter(code=code).first()
+    if redemption is None:
+        raise Http404
+    return redemption
+
+
+@member_required
+def voucher(request, code):
+    redemption = _own_voucher(request, code)
+    return render(request, "shop/voucher.html", {"redemption": redemption, "qr_svg": qr_svg(redemption.code)})
+
+
+@require_POST
+@member_required
+def voucher_cancel(request, code):
+    redemption = _own_voucher(request, code)
+    try:
+        services.redemption_cancel(redemption=redemption, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Bon annulé : vos points vous ont été rendus."))
+    return redirect("shop:voucher", code=code)
+
+
+@staff_required
+@permission_required("shop.change_redemption", raise_exception=True)
+def desk(request):
+    """The desk: scan or type a voucher code, see the member and the gift, hand it over."""
+    form = VoucherLookupForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        try:
+            found = services.redemption_find(code=form.cleaned_data["code"])
+        except DomainError as error:
+            form.add_error("code", str(error.message))
+    return render(request, "shop/desk.html", {"form": form, "found": found})
+
+
+@require_POST
+@staff_required
+@permission_required("shop.change_redemption", raise_exception=True)
+def desk_collect(request, code):
+    try:
+        redemption = services.redemption_collect(code=code, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = _("Cadeau « %(gift)s » remis à %(member)s.")
+        messages.success(request, done % {"gift": redemption.gift, "member": redemption.member})
+    return redirect(f"{reverse('shop:desk')}?code={code}")
+
+
+@require_POST
+@staff_required
+@permission_required("shop.change_redemption", raise_exception=True)
+def desk_cancel(request, code):
+    try:
+        redemption = services.redemption_cancel(redemption=services.redemption_find(code=code), by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = ngettext(
+            "Bon annulé : %(points)s point rendu au membre.",
+            "Bon annulé : %(points)s points rendus au membre.",
+            redemption.points,
+        )
+        messages.success(request, done % {"points": redemption.points})
+    return redirect(f"{reverse('shop:desk')}?code={code}")
