@@ -1,4 +1,8 @@
-"""Shared test set-up: clean caches, test-friendly security settings, browsers.
+"""Shared test set-up: clean caches, test-friendly settings, shared fixtures, browsers.
+
+Fixtures every app's tests use live here once (`member`, `give`,
+`ledger_is_consistent`, `hung_port`); plain helpers live in
+`club.core.testing`, factories in each app's `tests/factories.py`.
 
 The browser harness drives the system Chromium through Playwright against
 pytest-django's `live_server`, at a phone and a desktop size, and checks pages
@@ -7,10 +11,16 @@ with axe-core (bundled by the `axe-playwright-python` package).
 
 import os
 import shutil
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
+
+from club.core.testing import hung_listener
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # by tests around it are still synchronous and safe.
@@ -53,6 +63,63 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     translation.deactivate()
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def member(db):
+    from club.members.tests.factories import MemberFactory
+
+    return MemberFactory()
+
+
+@pytest.fixture
+def give():
+    """Give a member points through the ledger (an earning action with no cap)."""
+    from rewards.ledger.models import Reason
+    from rewards.ledger.services import points_award
+
+    counter = {"n": 0}
+
+    def give(member, amount, *, now=None, action=Reason.IDEA_PLANNED):
+        counter["n"] += 1
+        return points_award(
+            member=member, action=action, reference=f"test.source:{counter['n']}", amount=amount, now=now
+        )
+
+    return give
+
+
+@pytest.fixture
+def ledger_is_consistent():
+    """Call at the end of a test that moved points: `ledger_verify` must pass."""
+
+    def check():
+        call_command("ledger_verify")
+
+    return check
+
+
+# Where the `clock` fixture starts: a Saturday noon in Paris, far from any day boundary.
+CLOCK_START = datetime(2026, 11, 14, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture
+def clock():
+    """Frozen time for tests about dates (time-machine, the one library for it).
+
+    Starts at CLOCK_START and stands still; `clock.move_to(when)` and
+    `clock.shift(timedelta)` move it. Everything reads it: `timezone.now()`,
+    model defaults, the services' own clock.
+    """
+    with time_machine.travel(CLOCK_START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def hung_port():
+    """A local port that accepts connections and never answers (a hung broker)."""
+    with hung_listener() as port:
+        yield port
 
 
 @pytest.fixture(scope="session")

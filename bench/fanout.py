@@ -105,7 +105,7 @@ def seed(count: int):
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
-    from club.models import Member
+    from club.members.models import Member
     from museums.models import Museum
 
     museum = Museum.objects.create(slug="bench", name="Bench museum", town="Rouen", address="-", postcode="76000")
@@ -136,8 +136,8 @@ def time_send_requests(museum, admin) -> tuple[float, float, float, float]:
     """Median admin POST and service call (ms) for 1,000 members and for everyone; no worker runs."""
     from django.test import Client
 
-    from club.notifications.services import services as notifications
-    from club.models import Announcement
+    from club.notifications import services as notifications
+    from club.notifications.models import Announcement
 
     client = Client()
     client.force_login(admin)
@@ -208,8 +208,8 @@ class SinkCounter:
 
 def broadcast(url: str, members: int, sink: Path, logs: Path) -> float:
     """Emails/s from `announcement_send` to the last email in the sink, two workers."""
-    from club.notifications.services import services as notifications
-    from club.models import Announcement, Notification
+    from club.notifications import services as notifications
+    from club.notifications.models import Announcement, Notification
 
     env = {**os.environ, **common_env(url, sink), "DEBUG": "0", "ALLOWED_HOSTS": "localhost"}
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
@@ -247,8 +247,9 @@ def bare_loop(sink: Path) -> tuple[float, int]:
     """Emails/s of render_email + one file-backend connection, in this process only."""
     from django.core.mail import get_connection
 
-    from club.models import Member, Notification, NotificationKind
-    from club.notifications.services import render_email
+    from club.members.models import Member
+    from club.notifications.delivery import render_email
+    from club.notifications.models import Notification, NotificationKind
 
     members = list(Member.objects.filter(is_active=True, consent_news=True).only("pk", "email", "preferred_language"))
     started, cpu = time.monotonic(), time.process_time()

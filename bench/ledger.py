@@ -59,7 +59,7 @@ BEGIN;
 UPDATE rewards_account SET balance = balance - {price}, updated_at = now() WHERE member_id = :id AND balance >= {price} RETURNING balance \gset
 UPDATE rewards_gift SET stock = stock - 1 WHERE id = {gift} AND stock >= 1;
 INSERT INTO rewards_redemption (member_id, gift_id, points, code, status, created_at, expires_at) VALUES (:id, {gift}, {price}, 'SQL-' || txid_current(), 'issued', now(), now() + interval '30 days') RETURNING id AS redemption \gset
-INSERT INTO rewards_ledgerentry (member_id, amount, reason, reference, subject, note, balance_after, created_at) VALUES (:id, -{price}, 'gift', 'rewards.redemption:' || :redemption, 'Bench hot gift', '', :balance, now()) RETURNING id AS entry \gset
+INSERT INTO rewards_ledgerentry (member_id, amount, reason, reference, subject, note, balance_after, created_at) VALUES (:id, -{price}, 'gift', 'shop.redemption:' || :redemption, 'Bench hot gift', '', :balance, now()) RETURNING id AS entry \gset
 UPDATE rewards_pointslot SET remaining = remaining - {price} WHERE id = (SELECT id FROM rewards_pointslot WHERE member_id = :id AND remaining >= {price} ORDER BY expires_at, id LIMIT 1) RETURNING id AS lot \gset
 INSERT INTO rewards_lotconsumption (entry_id, lot_id, amount) VALUES (:entry, :lot, {price});
 END;
@@ -113,9 +113,10 @@ def seed(count: int):
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
-    from club.models import Member
-    from rewards.models import EarningRule, Gift, Reason
-    from rewards.services import points_award
+    from club.members.models import Member
+    from rewards.ledger.models import EarningRule, Reason
+    from rewards.ledger.services import points_award
+    from rewards.shop.models import Gift
 
     # The default cap (3 a day) would turn most awards into no-ops; a huge cap keeps
     # the cap check (a COUNT) in the measured path without ever refusing.
@@ -180,8 +181,8 @@ def timed_burst(count: int, seconds: float, work) -> tuple[int, Counter, float, 
 
 
 def service_awards(members, seconds: float):
-    from rewards.models import Reason
-    from rewards.services import points_award
+    from rewards.ledger.models import Reason
+    from rewards.ledger.services import points_award
 
     pickers = [random.Random(i) for i in range(AWARD_WORKERS)]
 
@@ -194,7 +195,7 @@ def service_awards(members, seconds: float):
 
 
 def service_redemptions(members, gift, seconds: float):
-    from rewards.services import gift_redeem
+    from rewards.shop.services import gift_redeem
 
     return timed_burst(HOT_CLIENTS, seconds, lambda index, n: gift_redeem(member=members[index], gift=gift))
 

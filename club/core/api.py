@@ -28,12 +28,12 @@ def error_body(code: str, message, details=None) -> dict:
     return {"code": code, "message": str(message), "details": details or {}}
 
 
-def exception_handler(exc, context):
+def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, DomainError):
-        response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        answer = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
         if exc.retry_after:
-            response["Retry-After"] = str(exc.retry_after)
-        return response
+            answer["Retry-After"] = str(exc.retry_after)
+        return answer
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -11,9 +11,9 @@ THUMBNAIL_SIZE = (800, 600)
 def thumbnail_from(picture) -> ContentFile:
     """A JPEG thumbnail, cropped to 4:3 and turned the right way up."""
     picture.seek(0)
-    with Image.open(picture) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image = ImageOps.fit(image, THUMBNAIL_SIZE, method=Image.Resampling.LANCZOS)
+    with Image.open(picture) as original:
+        upright = ImageOps.exif_transpose(original).convert("RGB")
+        thumbnail = ImageOps.fit(upright, THUMBNAIL_SIZE, method=Image.Resampling.LANCZOS)
         out = BytesIO()
-        image.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
+        thumbnail.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(out.getvalue())

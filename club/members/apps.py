@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     label = "members"
     verbose_name = _("Membres du club")
     # The desk looks members up; changing a member is for the club administration.
-    museum_team_permissions = ("view_member", "view_consentrecord")
+    museum_team_permissions = ("view_member",)
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -23,11 +23,12 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from club.core.staff import ALL_PERMISSIONS
 from club.members.models import Member
 
 MUSEUM_TEAM = "Équipe musée"
 CLUB_ADMINISTRATION = "Administration du club"
-from club.core.staff import ALL_PERMISSIONS
+
 # The top-level packages whose apps must declare their staff permissions.
 PROJECT_PACKAGES = ("club", "museums", "rewards", "surveys")
 

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from club.members.models import CONSENT_FIELDS, Member
 from club.notifications.delivery import claim_update, claimable, send_claimed
-from club.notifications.models import KIND_CONSENT, Announcement, Notification
+from club.notifications.models import KIND_CONSENT, Announcement, Notification, NotificationKind
 from club.notifications.selectors import announcement_audience, email_choices_for
 
 CHUNK_SIZE = 1000
@@ -29,7 +29,7 @@ def announcement_chunks(*, announcement_id: int) -> list[tuple[int, int]]:
 
 def _chunk_rows(announcement: Announcement, members: list[Member]) -> list[Notification]:
     kind = announcement.kind
-    consent_field = CONSENT_FIELDS[KIND_CONSENT[kind]]
+    consent_field = CONSENT_FIELDS[KIND_CONSENT[NotificationKind(kind)]]
     by_email = email_choices_for(member_ids=[m.pk for m in members], kind=kind)
     rows = []
     for member in members:

@@ -48,7 +48,9 @@ class NotificationPreference(models.Model):
         verbose_name = _("préférence de notification")
         verbose_name_plural = _("préférences de notification")
         constraints = [
-            models.UniqueConstraint(fields=["member", "kind"], name="notifications_notificationpreference_once_per_kind")
+            models.UniqueConstraint(
+                fields=["member", "kind"], name="notifications_notificationpreference_once_per_kind"
+            )
         ]
 
     def __str__(self):

@@ -49,6 +49,8 @@ def personal_data_export(*, member: Member) -> dict[str, list[dict]]:
     for provider in personal_data_providers():
         if provider.kind == Kind.TECHNICAL or not provider.export_fields:
             continue
-        rows = _model(provider).objects.filter(**{provider.owner_field: member}).values(*provider.export_fields)
+        rows = (
+            _model(provider)._default_manager.filter(**{provider.owner_field: member}).values(*provider.export_fields)
+        )
         export[provider.model] = list(rows)
     return export

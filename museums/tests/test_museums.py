@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from club.models import Member
+from club.members.models import Member
 from club.members.tests.factories import MuseumFactory
 from museums.models import Museum
 

@@ -36,7 +36,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-
 class Reason(models.TextChoices):
     """Why points moved. Earning reasons are the actions of the earning rules."""
 
@@ -122,6 +121,9 @@ class LedgerEntry(models.Model):
             models.Index(fields=["member", "reason", "created_at"], name="ledger_entry_member_reason"),
         ]
 
+    # Set by `references_describe`: the name the reference's app gives it in the reader's language.
+    object_name = ""
+
     def __str__(self):
         return f"{self.amount:+d} {self.get_reason_display()}"
 
@@ -134,7 +136,7 @@ class LedgerEntry(models.Model):
         subject written at the time.
         """
         label = self.get_reason_display()
-        about = getattr(self, "object_name", "") or self.subject
+        about = self.object_name or self.subject
         return f"{label} : {about}" if about else str(label)
 
 

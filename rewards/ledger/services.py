@@ -54,8 +54,6 @@ from rewards.ledger.models import (
 )
 from rewards.ledger.registries import after_award_hooks, after_award_run
 
-
-
 # --- Locks (member first; `club.core.locks` bounds the wait) ---------------
 
 
@@ -232,7 +230,7 @@ def _period_start(period: str, now: datetime) -> datetime | None:
         EarningRule.Period.MONTH: day.replace(day=1),
         EarningRule.Period.YEAR: day.replace(month=1, day=1),
     }
-    return starts.get(period)
+    return starts.get(EarningRule.Period(period))
 
 
 _RULE_CACHE_SECONDS = 60

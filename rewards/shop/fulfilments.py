@@ -54,6 +54,13 @@ def fulfilment_register(fulfilment: Fulfilment) -> None:
     _LABELS[fulfilment.kind] = fulfilment.label
 
 
+def fulfilment_unregister(kind: str) -> None:
+    """Forget a kind (tests; a real app keeps its kind registered)."""
+    _fulfilments.pop(kind, None)
+    if kind != STOCK:
+        _LABELS.pop(kind, None)
+
+
 def fulfilment_for(gift: "Gift") -> Fulfilment:
     """The fulfilment of a gift; an unregistered kind is a configuration error, not a 500 later."""
     try:

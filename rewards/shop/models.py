@@ -37,9 +37,7 @@ class Gift(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     points = models.PositiveIntegerField(_("prix en points"))
-    fulfilment = models.CharField(
-        _("mode de remise"), max_length=20, choices=fulfilment_choices, default=STOCK
-    )
+    fulfilment = models.CharField(_("mode de remise"), max_length=20, choices=fulfilment_choices, default=STOCK)
     stock = models.IntegerField(_("stock"), default=0)
     per_member_limit = models.PositiveIntegerField(
         _("limite par membre"), null=True, blank=True, help_text=_("Laisser vide pour ne pas limiter.")

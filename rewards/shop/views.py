@@ -27,7 +27,8 @@ def shop(request):
 def gift_detail(request, slug):
     gift = get_object_or_404(gifts_in_shop(), slug=slug)
     balance = balance_of(member=request.user)
-    return render(request, "shop/gift.html", {"gift": gift, "offer": gift_offer(gift=gift, balance=balance), "balance": balance}
+    return render(
+        request, "shop/gift.html", {"gift": gift, "offer": gift_offer(gift=gift, balance=balance), "balance": balance}
     )
 
 

@@ -53,9 +53,7 @@ def _seed_shop(museum) -> list:
     for position, row in enumerate(GIFTS, start=1):
         fields = {key: value for key, value in row.items() if key != "colour"}
         gifts.append(
-            gift_upsert(
-                **fields, museum=museum, position=position, picture=gift_picture(row["slug"], row["colour"])
-            )
+            gift_upsert(**fields, museum=museum, position=position, picture=gift_picture(row["slug"], row["colour"]))
         )
     return gifts
 

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
-from club.models import Member
+from club.members.models import Member
 from museums.models import Museum
 
 PASSWORD = "musee-rouen-2026"

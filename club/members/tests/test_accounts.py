@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from club.models import ConsentRecord, Member
+from club.members.models import ConsentRecord, Member
 from club.members.tests.factories import PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,9 @@ def test_anonymous_visitor_is_sent_to_login_and_comes_back(client):
     assert response.status_code == 302
     assert response.url == f"{reverse('account_login')}?next={reverse('members:profile')}"
     member = MemberFactory()
-    response = client.post(response.url, {"login": member.email, "password": PASSWORD, "next": reverse("members:profile")})
+    response = client.post(
+        response.url, {"login": member.email, "password": PASSWORD, "next": reverse("members:profile")}
+    )
     assert response.url == reverse("members:profile")
 
 
@@ -190,17 +192,17 @@ def test_member_changes_password_with_the_same_rules(client):
 
 
 def test_welcome_points_are_paid_once_and_only_after_verification(client):
-    from rewards.models import LedgerEntry
-    from rewards.selectors import balance_of
+    from rewards.ledger.models import LedgerEntry
+    from rewards.ledger.selectors import balance_of
 
     _signup(client)
     member = Member.objects.get(email="claire@exemple.fr")
-    assert balance_of(member) == 0
+    assert balance_of(member=member) == 0
     link = _link_in_last_email()
     client.get(link)
     client.get(link)
     welcome = LedgerEntry.objects.filter(member=member, reason="signup")
-    assert welcome.count() == 1 and balance_of(member) == welcome.get().amount > 0
+    assert welcome.count() == 1 and balance_of(member=member) == welcome.get().amount > 0
     # Verifying a new address later pays nothing more.
     client.post(reverse("account_email"), {"action_add": "", "email": "claire.nouvelle@exemple.fr"})
     client.get(_link_in_last_email())

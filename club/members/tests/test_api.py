@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from club.models import ConsentRecord
+from club.members.models import ConsentRecord
 from club.members.tests.factories import MemberFactory, MuseumFactory
 
 pytestmark = pytest.mark.django_db

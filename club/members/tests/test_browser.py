@@ -5,23 +5,11 @@ import re
 import pytest
 from django.core import mail
 
-from club.models import Member
+from club.core.testing import browser_login, browser_open_menu
+from club.members.models import Member
 from club.members.tests.factories import PASSWORD, MemberFactory, MuseumFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _open_menu(page):
-    toggle = page.locator(".nav-toggle")
-    if toggle.is_visible():
-        toggle.click()
-
-
-def _login(page, live_server, email, password=PASSWORD):
-    page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_signup_verify_and_see_membership_card(page, live_server, axe_check):
@@ -78,10 +66,10 @@ def test_login_profile_and_logout(page, live_server, axe_check):
     member.refresh_from_db()
     assert member.consent_surveys and member.favourite_museum.name == "Musée des Beaux-Arts"
 
-    _open_menu(page)
+    browser_open_menu(page)
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(f"{live_server.url}/")
-    _open_menu(page)
+    browser_open_menu(page)
     assert page.get_by_role("link", name="Se connecter").is_visible()
 
 
@@ -98,7 +86,7 @@ def test_language_switch_turns_the_site_english_and_back(page, live_server):
 
 def test_wrong_password_shows_a_message(phone_page, live_server):
     member = MemberFactory()
-    _login(phone_page, live_server, member.email, "pas le bon mot de passe")
+    browser_login(phone_page, live_server.url, member.email, "pas le bon mot de passe")
     message = phone_page.get_by_text("le mot de passe sont incorrects")
     message.wait_for()
     assert message.is_visible()

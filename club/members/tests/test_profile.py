@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from club.members import services
-from club.models import Consent, ConsentRecord
+from club.members.models import Consent, ConsentRecord
 from club.members.tests.factories import MemberFactory, MuseumFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,9 @@ def test_unchanged_consent_writes_no_new_record():
 def test_profile_refuses_unknown_language_and_museum_with_messages(client):
     member = MemberFactory()
     client.force_login(member)
-    response = client.post(reverse("members:profile"), _profile_data(preferred_language="de", favourite_museum="999999"))
+    response = client.post(
+        reverse("members:profile"), _profile_data(preferred_language="de", favourite_museum="999999")
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "preferred_language" in errors and "favourite_museum" in errors
@@ -106,7 +108,7 @@ def test_member_language_comes_from_profile_and_sticks_after_logout(client):
 
 
 def test_completing_the_profile_pays_once(client):
-    from rewards.models import LedgerEntry
+    from rewards.ledger.models import LedgerEntry
 
     member = MemberFactory(display_name="")
     museum = MuseumFactory()

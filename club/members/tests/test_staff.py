@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from club.core.codes import code_generate
 from club.core.errors import InvalidCode
-from club.members.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, groups_sync
+from club.members.permissions import MUSEUM_TEAM
 from club.members.selectors import member_by_number
 from club.members.tests.factories import MemberFactory, MuseumFactory, StaffFactory
 
@@ -54,21 +54,7 @@ def test_member_lookup_is_staff_only(client):
     assert client.get(reverse("members:staff_lookup")).status_code == 403
 
 
-def test_groups_exist_with_fitting_permissions():
-    groups_sync()
-    team = Group.objects.get(name=MUSEUM_TEAM)
-    admins = Group.objects.get(name=CLUB_ADMINISTRATION)
-    team_perms = set(team.permissions.values_list("content_type__app_label", "codename"))
-    assert ("museums", "change_museum") in team_perms
-    assert ("club", "view_member") in team_perms
-    assert ("club", "change_member") not in team_perms
-    assert ("museums", "delete_museum") not in team_perms
-    assert admins.permissions.filter(codename="change_member").exists()
-    assert admins.permissions.filter(codename="delete_museum").exists()
-
-
 def test_museum_team_member_uses_admin_within_permissions(client):
-    groups_sync()
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name=MUSEUM_TEAM))
     staff.museums.add(MuseumFactory())
@@ -77,7 +63,7 @@ def test_museum_team_member_uses_admin_within_permissions(client):
     assert client.get(reverse("admin:members_member_changelist")).status_code == 200
     member = MemberFactory()
     assert client.get(reverse("admin:members_member_change", args=[member.pk])).status_code == 200
-    assert client.post(reverse("admin:club_member_delete", args=[member.pk]), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:members_member_delete", args=[member.pk]), {"post": "yes"}).status_code == 403
 
 
 def test_admin_search_finds_member_by_number_typed_at_desk(admin_client):
@@ -91,5 +77,33 @@ def test_admin_search_finds_member_by_number_typed_at_desk(admin_client):
 def test_admin_pages_render_in_french(admin_client):
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Membres du club" in page and "Musées du réseau" in page
-    assert admin_client.get(reverse("admin:club_member_add")).status_code == 200
+    assert admin_client.get(reverse("admin:members_member_add")).status_code == 200
     assert admin_client.get(reverse("admin:museums_museum_add")).status_code == 200
+
+
+def test_a_profile_completed_by_staff_in_the_admin_pays_its_points_once(admin_client):
+    from rewards.ledger.models import LedgerEntry
+
+    member = MemberFactory(display_name="")
+    museum = MuseumFactory()
+    change = reverse("admin:members_member_change", args=[member.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(
+        display_name="Élise",
+        favourite_museum=museum.pk,
+        preferred_language="fr",
+        groups=[],
+        museums=[],
+        user_permissions=[],
+        is_active="on",
+        **{"consent_records-TOTAL_FORMS": "0", "consent_records-INITIAL_FORMS": "0"},
+    )
+    data = {key: value for key, value in data.items() if value not in (False, "")}
+    response = admin_client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert member.display_name == "Élise" and member.favourite_museum == museum
+    assert LedgerEntry.objects.filter(member=member, reason="profile_completed").count() == 1
+    admin_client.post(change, data)
+    assert LedgerEntry.objects.filter(member=member, reason="profile_completed").count() == 1

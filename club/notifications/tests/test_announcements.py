@@ -5,9 +5,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from club.notifications.services import services as notifications
-from club.models import Announcement, Member, Notification, NotificationPreference
+from club.members.models import Member
 from club.members.tests.factories import MemberFactory, MuseumFactory
+from club.notifications import fanout
+from club.notifications import selectors as notification_selectors
+from club.notifications import services as notifications
+from club.notifications import tasks as notification_tasks
+from club.notifications.models import Announcement, Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +29,7 @@ def _announcement(**fields):
 def test_broadcast_reaches_everyone_once_and_emails_only_who_consented(
     django_capture_on_commit_callbacks, settings, monkeypatch
 ):
-    monkeypatch.setattr(notifications, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(fanout, "CHUNK_SIZE", 7)
     consenting = _members(20, consent_news=True)
     _members(10, consent_news=False)
     NotificationPreference.objects.create(member=consenting[0], kind="news", by_email=False)
@@ -37,14 +41,14 @@ def test_broadcast_reaches_everyone_once_and_emails_only_who_consented(
     assert Notification.objects.filter(announcement=announcement).count() == 30
     assert len(mail.outbox) == 19
     assert len({m.to[0] for m in mail.outbox}) == 19
-    assert notifications.announcement_counts(announcement) == {
+    assert notification_selectors.announcement_counts(announcement=announcement) == {
         "notifications": 30,
         "queued": 0,
         "delivered": 19,
         "failed": 0,
     }
     # Running the fan-out and every chunk again writes and sends nothing more.
-    notifications.announcement_fanout(announcement_id=announcement.pk)
+    notification_tasks.announcement_fanout_task(announcement.pk)
     assert Notification.objects.filter(announcement=announcement).count() == 30 and len(mail.outbox) == 19
 
 
@@ -53,15 +57,11 @@ def test_a_redelivered_chunk_sends_what_its_dead_worker_claimed_and_others_send_
     announcement = _announcement(status=Announcement.Status.SENDING, recipients=5)
     first, last = members[0].pk, members[-1].pk
     # A worker wrote the rows, claimed them as task-1, sent nothing, and died.
-    rows = notifications._chunk_rows(announcement, members)
+    rows = fanout._chunk_rows(announcement, members)
     Notification.objects.bulk_create(rows)
     Notification.objects.filter(announcement=announcement).update(email_status="sending", email_claim="task-1")
-    assert (
-        notifications.announcement_chunk(announcement_id=announcement.pk, first_pk=first, last_pk=last, claim="x") == 0
-    )
-    sent = notifications.announcement_chunk(
-        announcement_id=announcement.pk, first_pk=first, last_pk=last, claim="task-1"
-    )
+    assert fanout.announcement_chunk(announcement_id=announcement.pk, first_pk=first, last_pk=last, claim="x") == 0
+    sent = fanout.announcement_chunk(announcement_id=announcement.pk, first_pk=first, last_pk=last, claim="task-1")
     assert sent == 5 and len(mail.outbox) == 5
     announcement.refresh_from_db()
     assert announcement.status == "done"
@@ -73,9 +73,12 @@ def test_targets_museum_fans_and_survey_consent():
     MemberFactory()
     surveyed = MemberFactory(consent_surveys=True)
     fans = _announcement(target=Announcement.Target.MUSEUM_FANS, museum=museum)
-    assert list(notifications._audience(fans)) == [fan]
+    assert list(notification_selectors.announcement_audience(announcement=fans)) == [fan]
     surveys = _announcement(target=Announcement.Target.SURVEY_CONSENT)
-    assert list(notifications._audience(surveys)) == [surveyed] and surveys.kind == "surveys"
+    assert (
+        list(notification_selectors.announcement_audience(announcement=surveys)) == [surveyed]
+        and surveys.kind == "surveys"
+    )
 
 
 def test_scheduled_announcement_starts_when_its_time_comes(django_capture_on_commit_callbacks):
@@ -93,7 +96,7 @@ def test_scheduled_announcement_starts_when_its_time_comes(django_capture_on_com
 
 
 def test_admin_send_request_does_the_same_work_for_few_or_many_members(admin_client, django_assert_num_queries):
-    url = reverse("admin:club_announcement_changelist")
+    url = reverse("admin:notifications_announcement_changelist")
     few = _announcement()
     _members(5, consent_news=True)
     from django.db import connection
@@ -110,7 +113,27 @@ def test_admin_send_request_does_the_same_work_for_few_or_many_members(admin_cli
 
 def test_admin_lists_counts_and_previews_the_email(admin_client):
     announcement = _announcement(url="/boutique/")
-    assert admin_client.get(reverse("admin:club_announcement_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:club_announcement_change", args=[announcement.pk])).status_code == 200
-    preview = admin_client.get(reverse("admin:club_announcement_preview", args=[announcement.pk])).content.decode()
+    assert admin_client.get(reverse("admin:notifications_announcement_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:notifications_announcement_change", args=[announcement.pk])).status_code == 200
+    )
+    preview = admin_client.get(
+        reverse("admin:notifications_announcement_preview", args=[announcement.pk])
+    ).content.decode()
     assert "Nocturne jeudi" in preview and "/boutique/" in preview and "<img" not in preview
+
+
+def test_an_announcement_cannot_change_once_it_has_started_sending(admin_client):
+    announcement = _announcement()
+    announcement.title = "Nocturne vendredi"
+    notifications.announcement_save(announcement=announcement)
+    notifications.announcement_send(announcement=announcement)
+    announcement.title = "Trop tard"
+    with pytest.raises(notifications.AnnouncementAlreadySent):
+        notifications.announcement_save(announcement=announcement)
+    announcement.refresh_from_db()
+    assert announcement.title == "Nocturne vendredi" and not announcement.is_editable
+    change = reverse("admin:notifications_announcement_change", args=[announcement.pk])
+    admin_client.post(change, {"title": "Trop tard", "body": "x", "target": "all"})
+    announcement.refresh_from_db()
+    assert announcement.title == "Nocturne vendredi"

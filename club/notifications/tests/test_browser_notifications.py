@@ -2,8 +2,9 @@
 
 import pytest
 
-from club.notifications.services import notification_send
+from club.core.testing import browser_login, browser_open_menu
 from club.members.tests.factories import PASSWORD, MemberFactory
+from club.notifications.services import notification_send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,14 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_member_sees_the_unread_count_opens_the_item_and_sets_preferences(page, live_server, axe_check):
     member = MemberFactory(display_name="Nina")
     notification_send(member=member, kind="shop", title="Votre bon « Sac » est prêt", url="/boutique/")
-    page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Adresse e-mail").fill(member.email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    browser_login(page, live_server.url, member.email, PASSWORD)
     page.wait_for_url("**/mon-club/")
-    toggle = page.locator(".nav-toggle")
-    if toggle.is_visible():
-        toggle.click()
+    browser_open_menu(page)
     page.get_by_role("link", name="Notifications 1 non lues").click()
     page.wait_for_url("**/mon-club/notifications/")
     axe_check(page, "inbox")

@@ -8,6 +8,7 @@ timeout is short so the killed worker's unacknowledged tasks come back.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,14 +18,17 @@ import pytest
 import redis
 from django.db import connection
 
-from club.notifications.services import services as notifications
-from club.models import Announcement, Member, Notification
-from club.tests import mailsink
+from club.celery import app
+from club.members.models import Member
+from club.notifications import services as notifications
+from club.notifications import tasks as notification_tasks
+from club.notifications.models import Announcement, Notification
+from club.notifications.tests import mailsink
 from club.notifications.tests.celeryutil import broker_at
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MEMBERS = 5000
 CONSENTING = 4000
 
@@ -42,7 +46,7 @@ def worker_env():
         "DJANGO_SETTINGS_MODULE": "club.settings",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": broker,
-        "EMAIL_BACKEND": "club.tests.mailsink.DatabaseSinkBackend",
+        "EMAIL_BACKEND": "club.notifications.tests.mailsink.DatabaseSinkBackend",
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "DEBUG": "0",
         "SECRET_KEY": "worker-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -86,6 +90,21 @@ def _wait_for(predicate, timeout, what):
     raise AssertionError(f"timed out waiting for {what}; delivered so far: {mailsink.counts()}")
 
 
+def _tasks_done(hostname: str) -> dict[str, int]:
+    """How many tasks of each name the worker has finished (its own count, over the broker)."""
+    stats = app.control.inspect(destination=[hostname], timeout=2).stats() or {}
+    return dict(stats.get(hostname, {}).get("total", {}))
+
+
+def _idle(broker: str, hostname: str) -> bool:
+    """Nothing waiting in the queue, nothing taken and unacknowledged, nothing running."""
+    client = redis.Redis.from_url(broker)
+    if client.llen("celery") or client.hlen("unacked"):
+        return False
+    active = app.control.inspect(destination=[hostname], timeout=2).active() or {}
+    return active.get(hostname) == []
+
+
 def _open_emails(announcement):
     return Notification.objects.filter(announcement=announcement, email_status__in=["pending", "sending"]).count()
 
@@ -109,11 +128,25 @@ def test_broadcast_survives_a_killed_worker_with_exactly_one_email_per_member(wo
         assert mailsink.counts() == (CONSENTING, CONSENTING)
         assert Notification.objects.filter(announcement=announcement).count() == MEMBERS
 
+        # Run the fan-out again; "nothing more was sent" is checked once the worker says it
+        # finished that run and all its chunks, with the queue drained and the worker idle.
+        second_host = f"second@{socket.gethostname()}"
+        chunks = -(-MEMBERS // 1000)
         with broker_at(broker):
-            notifications._enqueue_task("announcement_fanout_task", [announcement.pk])
-        time.sleep(1)
-        _wait_for(lambda: redis.Redis.from_url(broker).llen("celery") == 0, 60, "the second run")
-        time.sleep(3)
+            before = _tasks_done(second_host)
+            notification_tasks.enqueue(notification_tasks.announcement_fanout_task, announcement.pk)
+
+            def rerun_finished():
+                done = _tasks_done(second_host)
+                fanouts = done.get("notifications.announcement_fanout", 0)
+                chunk_runs = done.get("notifications.announcement_chunk", 0)
+                return (
+                    fanouts > before.get("notifications.announcement_fanout", 0)
+                    and chunk_runs >= before.get("notifications.announcement_chunk", 0) + chunks
+                    and _idle(broker, second_host)
+                )
+
+            _wait_for(rerun_finished, 60, "the second run to finish")
         assert mailsink.counts() == (CONSENTING, CONSENTING)
         announcement.refresh_from_db()
         assert announcement.status == "done"

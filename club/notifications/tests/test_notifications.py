@@ -5,10 +5,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from club.notifications.services import services as notifications
-from club.models import ConsentRecord, Notification, NotificationKind, NotificationPreference
+from club.members.models import ConsentRecord
 from club.members.tests.factories import MemberFactory
-from rewards import services as rewards
+from club.notifications import delivery
+from club.notifications import services as notifications
+from club.notifications.models import Notification, NotificationKind, NotificationPreference
+from rewards.ledger import services as ledger_services
+from rewards.shop import services as shop_services
 from rewards.shop.tests.factories import GiftFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +23,9 @@ def _send(member, kind=NotificationKind.SHOP, **fields):
 
 def test_voucher_creates_a_notification_and_an_email_in_the_members_language(django_capture_on_commit_callbacks):
     member = MemberFactory(preferred_language="en")
-    rewards.points_award(member=member, action="idea_planned", reference="x:1", amount=100)
+    ledger_services.points_award(member=member, action="idea_planned", reference="x:1", amount=100)
     with django_capture_on_commit_callbacks(execute=True):
-        redemption = rewards.gift_redeem(member=member, gift=GiftFactory(name_en="Postcard", points=60))
+        redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(name_en="Postcard", points=60))
     notification = Notification.objects.get(member=member)
     assert notification.kind == "shop" and "Postcard" in notification.title
     assert notification.url == reverse("shop:voucher", args=[redemption.code])
@@ -55,7 +58,7 @@ def test_an_email_is_delivered_once_even_when_its_task_runs_twice(django_capture
     member = MemberFactory()
     with django_capture_on_commit_callbacks(execute=True):
         notification = _send(member)
-    assert notifications.notification_email_deliver(notification_id=notification.pk) is False
+    assert delivery.notification_email_deliver(notification_id=notification.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -63,21 +66,21 @@ def test_deleted_member_ends_the_task_quietly():
     member = MemberFactory()
     notification = _send(member)
     member.delete()
-    assert notifications.notification_email_deliver(notification_id=notification.pk) is False
+    assert delivery.notification_email_deliver(notification_id=notification.pk) is False
 
 
 def test_refused_email_is_recorded_retried_then_failed(settings):
-    settings.EMAIL_BACKEND = "club.tests.test_notifications.RefusingBackend"
+    settings.EMAIL_BACKEND = "club.notifications.tests.test_notifications.RefusingBackend"
     member = MemberFactory()
     notification = _send(member)
-    for _attempt in range(notifications.MAX_EMAIL_ATTEMPTS - 1):
-        with pytest.raises(notifications.EmailNotSent):
-            notifications.notification_email_deliver(notification_id=notification.pk)
+    for _attempt in range(delivery.MAX_EMAIL_ATTEMPTS - 1):
+        with pytest.raises(delivery.EmailNotSent):
+            delivery.notification_email_deliver(notification_id=notification.pk)
         notification.refresh_from_db()
         assert notification.email_status == "pending" and "refused" in notification.email_error
-    assert notifications.notification_email_deliver(notification_id=notification.pk) is False
+    assert delivery.notification_email_deliver(notification_id=notification.pk) is False
     notification.refresh_from_db()
-    assert notification.email_status == "failed" and notification.email_attempts == notifications.MAX_EMAIL_ATTEMPTS
+    assert notification.email_status == "failed" and notification.email_attempts == delivery.MAX_EMAIL_ATTEMPTS
 
 
 class RefusingBackend:
@@ -144,7 +147,7 @@ def test_preferences_page_saves_choices(client):
 
 def test_unsubscribe_link_works_without_login_and_withdraws_the_consent(client):
     member = MemberFactory(consent_news=True)
-    token = notifications.unsubscribe_token(member_id=member.pk, kind="news")
+    token = delivery.unsubscribe_token(member_id=member.pk, kind="news")
     url = reverse("notifications:unsubscribe", args=[token])
     assert member.email in client.get(url).content.decode()
     assert NotificationPreference.objects.count() == 0  # looking changes nothing
@@ -157,20 +160,21 @@ def test_unsubscribe_link_works_without_login_and_withdraws_the_consent(client):
 
 def test_forged_unsubscribe_link_changes_nothing(client):
     member = MemberFactory(consent_news=True)
-    token = notifications.unsubscribe_token(member_id=member.pk, kind="news")
+    token = delivery.unsubscribe_token(member_id=member.pk, kind="news")
     response = client.post(reverse("notifications:unsubscribe", args=[token[:-3] + "abc"]))
     assert response.status_code == 400 and "rien n'a été changé" in response.content.decode()
     member.refresh_from_db()
     assert member.consent_news is True and not NotificationPreference.objects.exists()
 
 
-def test_expired_voucher_and_expired_points_notify_the_member():
+def test_expired_voucher_and_expired_points_notify_the_member(clock):
     member = MemberFactory()
-    rewards.points_award(member=member, action="idea_planned", reference="x:1", amount=100)
-    now = timezone.now()
-    rewards.gift_redeem(member=member, gift=GiftFactory(points=60, voucher_validity_days=1), now=now)
-    rewards.redemptions_expire_due(now=now + timezone.timedelta(days=2))
-    rewards.points_expire_due(now=now + timezone.timedelta(days=800))
+    ledger_services.points_award(member=member, action="idea_planned", reference="x:1", amount=100)
+    shop_services.gift_redeem(member=member, gift=GiftFactory(points=60, voucher_validity_days=1))
+    clock.shift(timezone.timedelta(days=2))
+    shop_services.redemptions_expire_due()
+    clock.shift(timezone.timedelta(days=800))
+    ledger_services.points_expire_due()
     titles = list(Notification.objects.filter(member=member).values_list("title", flat=True))
     assert any("a expiré" in t for t in titles) and any("points ont expiré" in t for t in titles)
 
@@ -206,8 +210,8 @@ def test_api_reads_and_changes_preferences_and_refuses_unknown_kinds():
 
 def test_expired_unsubscribe_link_changes_nothing(client, monkeypatch):
     member = MemberFactory(consent_news=True)
-    token = notifications.unsubscribe_token(member_id=member.pk, kind="news")
-    monkeypatch.setattr(notifications, "UNSUBSCRIBE_MAX_AGE", -1)
+    token = delivery.unsubscribe_token(member_id=member.pk, kind="news")
+    monkeypatch.setattr(delivery, "UNSUBSCRIBE_MAX_AGE", -1)
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 400
     member.refresh_from_db()

@@ -3,24 +3,18 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from club.members.permissions import CLUB_ADMINISTRATION, groups_sync
+from club.members.permissions import CLUB_ADMINISTRATION
 from club.members.tests.factories import StaffFactory
-from rewards import services
-from rewards.errors import (
-    AdjustmentAlreadyDecided,
-    ApprovalNotAllowed,
-    InsufficientPoints,
-    InvalidAdjustment,
-)
-from rewards.models import Adjustment, LedgerEntry
-from rewards.selectors import balance_of
+from rewards.ledger import services as ledger_services
+from rewards.ledger.errors import AdjustmentAlreadyDecided, ApprovalNotAllowed, InsufficientPoints, InvalidAdjustment
+from rewards.ledger.models import Adjustment, LedgerEntry
+from rewards.ledger.selectors import balance_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admins():
-    groups_sync()
     group = Group.objects.get(name=CLUB_ADMINISTRATION)
     first, second = StaffFactory(), StaffFactory()
     first.groups.add(group)
@@ -30,47 +24,49 @@ def admins():
 
 def test_small_adjustment_reaches_the_ledger_with_who_and_why(member, admins, ledger_is_consistent):
     staff = admins[0]
-    adjustment = services.points_adjust(member=member, amount=120, reason="Carte perdue, points recrédités", by=staff)
+    adjustment = ledger_services.points_adjust(
+        member=member, amount=120, reason="Carte perdue, points recrédités", by=staff
+    )
     assert adjustment.status == "applied"
     entry = LedgerEntry.objects.get(reference=adjustment.reference)
     assert entry.amount == 120 and entry.created_by == staff and entry.note == "Carte perdue, points recrédités"
-    assert balance_of(member) == 120
+    assert balance_of(member=member) == 120
     ledger_is_consistent()
 
 
 @pytest.mark.parametrize(("amount", "reason"), [(0, "motif"), (10, "   "), (10, ""), ("10", "motif"), (True, "m")])
 def test_bad_adjustments_are_refused(member, admins, amount, reason):
     with pytest.raises(InvalidAdjustment):
-        services.points_adjust(member=member, amount=amount, reason=reason, by=admins[0])
+        ledger_services.points_adjust(member=member, amount=amount, reason=reason, by=admins[0])
     assert not Adjustment.objects.exists() and not LedgerEntry.objects.exists()
 
 
 def test_negative_adjustment_beyond_balance_writes_nothing(member, give, admins):
     give(member, 30)
     with pytest.raises(InsufficientPoints):
-        services.points_adjust(member=member, amount=-31, reason="Erreur de saisie", by=admins[0])
-    assert not Adjustment.objects.exists() and balance_of(member) == 30
+        ledger_services.points_adjust(member=member, amount=-31, reason="Erreur de saisie", by=admins[0])
+    assert not Adjustment.objects.exists() and balance_of(member=member) == 30
 
 
 def test_large_adjustment_waits_for_a_second_administrator(member, admins, settings, ledger_is_consistent):
     settings.POINTS_ADJUSTMENT_APPROVAL_THRESHOLD = 500
     requester, approver = admins
-    adjustment = services.points_adjust(member=member, amount=900, reason="Gagnant du concours", by=requester)
-    assert adjustment.status == "pending" and balance_of(member) == 0
+    adjustment = ledger_services.points_adjust(member=member, amount=900, reason="Gagnant du concours", by=requester)
+    assert adjustment.status == "pending" and balance_of(member=member) == 0
     with pytest.raises(ApprovalNotAllowed):
-        services.adjustment_approve(adjustment=adjustment, by=requester)
+        ledger_services.adjustment_approve(adjustment=adjustment, by=requester)
     with pytest.raises(ApprovalNotAllowed):
-        services.adjustment_approve(adjustment=adjustment, by=StaffFactory())  # staff, not a club administrator
-    services.adjustment_approve(adjustment=adjustment, by=approver)
-    assert balance_of(member) == 900
+        ledger_services.adjustment_approve(adjustment=adjustment, by=StaffFactory())  # staff, not a club administrator
+    ledger_services.adjustment_approve(adjustment=adjustment, by=approver)
+    assert balance_of(member=member) == 900
     assert LedgerEntry.objects.get(reference=adjustment.reference).created_by == requester
     with pytest.raises(AdjustmentAlreadyDecided):
-        services.adjustment_reject(adjustment=adjustment, by=approver)
+        ledger_services.adjustment_reject(adjustment=adjustment, by=approver)
     ledger_is_consistent()
 
 
 def test_rejected_adjustment_never_reaches_the_ledger(member, admins):
-    adjustment = services.points_adjust(member=member, amount=-600, reason="Fraude", by=admins[0])
-    services.adjustment_reject(adjustment=adjustment, by=admins[1])
+    adjustment = ledger_services.points_adjust(member=member, amount=-600, reason="Fraude", by=admins[0])
+    ledger_services.adjustment_reject(adjustment=adjustment, by=admins[1])
     adjustment.refresh_from_db()
     assert adjustment.status == "rejected" and not LedgerEntry.objects.exists()

@@ -12,11 +12,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
-from club.models import Member
-from rewards import services
-from rewards.errors import GiftOutOfStock, InsufficientPoints, LockTimeout
-from rewards.models import Account, Gift, LedgerEntry, Reason, Redemption
-from rewards.selectors import balance_of
+from club.core.locks import LockTimeout
+from club.members.models import Member
+from rewards.ledger import services as ledger_services
+from rewards.ledger.errors import InsufficientPoints
+from rewards.ledger.models import Account, LedgerEntry, Reason
+from rewards.ledger.selectors import balance_of
+from rewards.shop import services as shop_services
+from rewards.shop.errors import GiftOutOfStock
+from rewards.shop.models import Gift, Redemption
 from rewards.shop.tests.factories import GiftFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -55,7 +59,7 @@ def _burst(count: int, work) -> list:
 def _members_with_points(count: int, points: int) -> list[Member]:
     members = Member.objects.bulk_create(Member(email=f"rafale{i}@exemple.fr") for i in range(count))
     for member in members:
-        services.points_award(
+        ledger_services.points_award(
             member=member, action=Reason.SURVEY_ANSWERED, reference="surveys.submission:setup", amount=points
         )
     return members
@@ -89,7 +93,7 @@ def _naive_redeem(member_id: int, gift_id: int) -> Redemption:
 def test_400_clients_for_180_seats_get_exactly_180_vouchers():
     gift = GiftFactory(points=180, stock=180)
     members = _members_with_points(400, 180)
-    results = _burst(400, lambda i: services.gift_redeem(member=members[i], gift=gift))
+    results = _burst(400, lambda i: shop_services.gift_redeem(member=members[i], gift=gift))
     won = [r for r in results if isinstance(r, Redemption)]
     sold_out = [r for r in results if isinstance(r, GiftOutOfStock)]
     assert len(won) == 180 and len(sold_out) == 220, {type(r).__name__ for r in results}
@@ -103,10 +107,10 @@ def test_400_clients_for_180_seats_get_exactly_180_vouchers():
 def test_members_clicking_twice_with_points_for_one_never_get_two():
     gift = GiftFactory(points=180, stock=1000)
     members = _members_with_points(200, 180)
-    results = _burst(400, lambda i: services.gift_redeem(member=members[i // 2], gift=gift))
+    results = _burst(400, lambda i: shop_services.gift_redeem(member=members[i // 2], gift=gift))
     assert sum(isinstance(r, Redemption) for r in results) == 200
     assert sum(isinstance(r, InsufficientPoints) for r in results) == 200
-    assert all(balance_of(m) == 0 for m in members)
+    assert all(balance_of(member=m) == 0 for m in members)
     gift.refresh_from_db()
     assert gift.stock == 800
     call_command("ledger_verify")
@@ -134,13 +138,13 @@ def test_duplicate_awards_in_a_burst_pay_each_source_once():
     member = _members_with_points(1, 1)[0]
     results = _burst(
         200,
-        lambda i: services.points_award(
+        lambda i: ledger_services.points_award(
             member=member, action=Reason.SURVEY_ANSWERED, reference=f"surveys.submission:{i // 10}", amount=7
         ),
     )
     assert not [r for r in results if isinstance(r, Exception)]
     assert LedgerEntry.objects.filter(member=member).exclude(reference="surveys.submission:setup").count() == 20
-    assert balance_of(member) == 1 + 20 * 7
+    assert balance_of(member=member) == 1 + 20 * 7
     call_command("ledger_verify")
 
 
@@ -163,11 +167,11 @@ def test_a_lock_held_too_long_becomes_a_clear_try_again(settings):
     holding.wait(10)
     try:
         with pytest.raises(LockTimeout) as caught:
-            services.gift_redeem(member=member, gift=gift)
+            shop_services.gift_redeem(member=member, gift=gift)
         assert caught.value.status == 503
     finally:
         release.set()
         holder.join()
     gift.refresh_from_db()
-    assert gift.stock == 5 and balance_of(member) == 100 and not Redemption.objects.exists()
+    assert gift.stock == 5 and balance_of(member=member) == 100 and not Redemption.objects.exists()
     call_command("ledger_verify")

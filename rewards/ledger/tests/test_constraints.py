@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from rewards.models import Account, Adjustment, LedgerEntry, PointsLot
+from rewards.ledger.models import Account, Adjustment, LedgerEntry, PointsLot
 from rewards.shop.tests.factories import GiftFactory
 
 pytestmark = pytest.mark.django_db

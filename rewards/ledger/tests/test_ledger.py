@@ -4,54 +4,52 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from club.members.tests.factories import MemberFactory
-from rewards import services
-from rewards.errors import UnknownAction
-from rewards.models import Account, EarningRule, LedgerEntry, PointsLot, Reason
-from rewards.selectors import balance_of
+from rewards.ledger import services as ledger_services
+from rewards.ledger.errors import UnknownAction
+from rewards.ledger.models import Account, EarningRule, LedgerEntry, PointsLot, Reason
+from rewards.ledger.selectors import balance_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_award_pays_rule_points_and_records_balance_after(member, ledger_is_consistent):
-    entry = services.points_award(member=member, action=Reason.SURVEY_ANSWERED, reference="surveys.submission:1")
+    entry = ledger_services.points_award(member=member, action=Reason.SURVEY_ANSWERED, reference="surveys.submission:1")
     assert entry.amount == EarningRule.objects.get(action="survey_answered").points
-    assert entry.balance_after == balance_of(member) == entry.amount
+    assert entry.balance_after == balance_of(member=member) == entry.amount
     assert PointsLot.objects.get(entry=entry).remaining == entry.amount
     ledger_is_consistent()
 
 
 def test_same_source_never_pays_twice(member):
-    first = services.points_award(member=member, action=Reason.QUIZ_PASSED, reference="surveys.quiz:7")
-    again = services.points_award(member=member, action=Reason.QUIZ_PASSED, reference="surveys.quiz:7")
+    first = ledger_services.points_award(member=member, action=Reason.QUIZ_PASSED, reference="surveys.quiz:7")
+    again = ledger_services.points_award(member=member, action=Reason.QUIZ_PASSED, reference="surveys.quiz:7")
     assert again.pk == first.pk
     assert LedgerEntry.objects.filter(member=member).count() == 1
-    assert balance_of(member) == first.amount
+    assert balance_of(member=member) == first.amount
 
 
 def test_object_may_set_its_own_points(member):
-    entry = services.points_award(member=member, action=Reason.SURVEY_ANSWERED, reference="s:1", amount=75)
+    entry = ledger_services.points_award(member=member, action=Reason.SURVEY_ANSWERED, reference="s:1", amount=75)
     assert entry.amount == 75
 
 
-def test_daily_cap_applies_to_every_award_of_the_action(member):
+def test_daily_cap_applies_to_every_award_of_the_action(clock, member):
     EarningRule.objects.filter(action="museum_checkin").update(points=25, cap_count=1, cap_period="day")
-    now = timezone.now()
-    assert services.points_award(member=member, action="museum_checkin", reference="c:1", now=now)
-    assert services.points_award(member=member, action="museum_checkin", reference="c:2", now=now) is None
-    assert services.points_award(member=member, action="museum_checkin", reference="c:3", amount=99, now=now) is None
-    tomorrow = now + timedelta(days=1)
-    assert services.points_award(member=member, action="museum_checkin", reference="c:4", now=tomorrow)
-    assert balance_of(member) == 50
+    assert ledger_services.points_award(member=member, action="museum_checkin", reference="c:1")
+    assert ledger_services.points_award(member=member, action="museum_checkin", reference="c:2") is None
+    assert ledger_services.points_award(member=member, action="museum_checkin", reference="c:3", amount=99) is None
+    clock.shift(timedelta(days=1))
+    assert ledger_services.points_award(member=member, action="museum_checkin", reference="c:4")
+    assert balance_of(member=member) == 50
 
 
 def test_inactive_rule_pays_nothing_and_unknown_action_is_refused(member):
     EarningRule.objects.filter(action="content_viewed").update(is_active=False)
-    assert services.points_award(member=member, action="content_viewed", reference="x:1") is None
+    assert ledger_services.points_award(member=member, action="content_viewed", reference="x:1") is None
     with pytest.raises(UnknownAction):
-        services.points_award(member=member, action="gift", reference="x:2")
+        ledger_services.points_award(member=member, action="gift", reference="x:2")
     assert not LedgerEntry.objects.exists()
 
 
@@ -66,7 +64,7 @@ def test_ledger_verify_passes_then_catches_a_tampered_balance(member, give, caps
 
 
 def test_description_reads_as_words(member):
-    entry = services.points_award(
+    entry = ledger_services.points_award(
         member=member, action=Reason.SURVEY_ANSWERED, reference="s:9", subject="Vos cartels sont-ils clairs ?"
     )
     assert entry.description == "Enquête : Vos cartels sont-ils clairs ?"
@@ -75,9 +73,9 @@ def test_description_reads_as_words(member):
 def test_rule_edited_in_the_admin_applies_to_the_next_award(admin_client, member):
     from django.urls import reverse
 
-    services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:1")
+    ledger_services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:1")
     rule = EarningRule.objects.get(action="poll_answered")
-    url = reverse("admin:rewards_earningrule_change", args=[rule.pk])
+    url = reverse("admin:ledger_earningrule_change", args=[rule.pk])
     data = {"action": "poll_answered", "points": "33", "cap_count": "", "cap_period": "day", "is_active": "on"}
     assert admin_client.post(url, data).status_code == 302
-    assert services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:2").amount == 33
+    assert ledger_services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:2").amount == 33

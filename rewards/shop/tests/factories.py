@@ -1,6 +1,6 @@
 import factory
 
-from rewards.models import Gift
+from rewards.shop.models import Gift
 
 
 class GiftFactory(factory.django.DjangoModelFactory):

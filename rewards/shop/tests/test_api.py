@@ -5,13 +5,13 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from club.api import exception_handler
-from club.models import IdempotencyKey
-from club.services import idempotency_keys_purge
+from club.core.api import exception_handler
+from club.core.idempotency import idempotency_keys_purge
+from club.core.locks import LockTimeout
+from club.core.models import IdempotencyKey
 from club.members.tests.factories import PASSWORD, MemberFactory
-from rewards.errors import LockTimeout
-from rewards.models import Gift, Redemption
-from rewards.selectors import balance_of
+from rewards.ledger.selectors import balance_of
+from rewards.shop.models import Gift, Redemption
 from rewards.shop.tests.factories import GiftFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +88,10 @@ def test_redeem_and_cancel_through_the_api(api, member, give, ledger_is_consiste
     gift = GiftFactory(points=240, stock=2)
     created = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json")
     assert created.status_code == 201, created.json()
-    assert created.json()["status"] == "issued" and balance_of(member) == 60
+    assert created.json()["status"] == "issued" and balance_of(member=member) == 60
     assert [r["code"] for r in api.get("/api/v1/redemptions/").json()["results"]] == [created.json()["code"]]
     cancelled = api.post(f"/api/v1/redemptions/{created.json()['id']}/cancel/")
-    assert cancelled.json()["status"] == "cancelled" and balance_of(member) == 300
+    assert cancelled.json()["status"] == "cancelled" and balance_of(member=member) == 300
     again = api.post(f"/api/v1/redemptions/{created.json()['id']}/cancel/")
     assert again.status_code == 409 and again.json()["code"] == "voucher_cancelled"
     ledger_is_consistent()
@@ -111,15 +111,15 @@ def test_refused_redemption_is_a_json_error_and_writes_nothing(api, member, give
     response = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json")
     assert response.status_code == status and response.json()["code"] == code
     assert set(response.json()) == {"code", "message", "details"}
-    assert balance_of(member) == 300 and not Redemption.objects.exists()
+    assert balance_of(member=member) == 300 and not Redemption.objects.exists()
 
 
 def test_unknown_gift_and_someone_elses_voucher_are_refused(api, give):
     other = MemberFactory()
     give(other, 100)
-    from rewards import services
+    from rewards.shop import services as shop_services
 
-    voucher = services.gift_redeem(member=other, gift=GiftFactory(points=60))
+    voucher = shop_services.gift_redeem(member=other, gift=GiftFactory(points=60))
     assert api.post("/api/v1/redemptions/", {"gift": 999999}, format="json").json()["code"] == "invalid"
     response = api.post(f"/api/v1/redemptions/{voucher.pk}/cancel/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
@@ -133,7 +133,7 @@ def test_idempotency_key_replays_the_first_answer(api, member, give):
     replay = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="cle-1")
     assert replay.status_code == first.status_code == 201
     assert replay.json() == first.json() and replay["Idempotent-Replayed"] == "true"
-    assert Redemption.objects.count() == 1 and balance_of(member) == 760
+    assert Redemption.objects.count() == 1 and balance_of(member=member) == 760
     Gift.objects.filter(pk=gift.pk).update(stock=0)
     reused = api.post("/api/v1/redemptions/", {"gift": gift.pk + 1}, format="json", HTTP_IDEMPOTENCY_KEY="cle-1")
     assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"

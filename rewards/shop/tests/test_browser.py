@@ -3,23 +3,17 @@
 import pytest
 from django.core.management import call_command
 
+from club.core.testing import browser_login
 from club.management.commands.seed_demo import MEMBER_EMAIL, MEMBER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD
-from rewards.models import Redemption
+from rewards.shop.models import Redemption
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, email, password):
-    page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/mon-club/")
-
-
 def test_member_redeems_a_gift_and_the_desk_hands_it_over(page, live_server, axe_check, browser):
     call_command("seed_demo", force=True)
-    _login(page, live_server, MEMBER_EMAIL, MEMBER_PASSWORD)
+    browser_login(page, live_server.url, MEMBER_EMAIL, MEMBER_PASSWORD)
+    page.wait_for_url("**/mon-club/")
     page.get_by_text("Plus que 60 points pour « Sac en toile du club »").wait_for()
     axe_check(page, "dashboard with points")
 
@@ -40,7 +34,8 @@ def test_member_redeems_a_gift_and_the_desk_hands_it_over(page, live_server, axe
 
     context = browser.new_context(viewport=page.viewport_size)
     desk = context.new_page()
-    _login(desk, live_server, STAFF_EMAIL, STAFF_PASSWORD)
+    browser_login(desk, live_server.url, STAFF_EMAIL, STAFF_PASSWORD)
+    desk.wait_for_url("**/mon-club/")
     desk.goto(f"{live_server.url}/equipe/bons/")
     desk.get_by_label("Code du bon").fill(redemption.code.replace("-", "").lower())
     desk.get_by_role("button", name="Rechercher le bon").click()

@@ -4,11 +4,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from club.members.permissions import MUSEUM_TEAM, groups_sync
+from club.members.permissions import MUSEUM_TEAM
 from club.members.tests.factories import MemberFactory, StaffFactory
-from rewards import services
-from rewards.models import LedgerEntry, Redemption
-from rewards.selectors import balance_of
+from rewards.ledger.models import LedgerEntry
+from rewards.ledger.selectors import balance_of
+from rewards.shop import services as shop_services
+from rewards.shop.models import Redemption
 from rewards.shop.tests.factories import GiftFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk_staff():
-    groups_sync()
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name=MUSEUM_TEAM))
     return staff
@@ -35,7 +35,7 @@ def test_dashboard_shows_balance_goals_and_expiry_warning(client, member, give, 
 
 def test_history_lists_movements_in_words_with_balance_after(client, member, give):
     give(member, 300)
-    services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
+    shop_services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
     client.force_login(member)
     page = client.get(reverse("ledger:history")).content.decode()
     assert "Cadeau : Carte postale" in page and "-60" in page and "240" in page
@@ -88,24 +88,24 @@ def test_refused_redemption_on_the_page_explains_and_writes_nothing(client, memb
     client.force_login(member)
     response = client.post(reverse("shop:redeem", args=["sac"]), follow=True)
     assert "Vous n&#x27;avez pas assez de points." in response.content.decode()
-    assert not Redemption.objects.exists() and balance_of(member) == 100
+    assert not Redemption.objects.exists() and balance_of(member=member) == 100
 
 
 def test_member_cancels_own_voucher_but_cannot_see_anothers(client, member, give):
     give(member, 60)
-    redemption = services.gift_redeem(member=member, gift=GiftFactory(points=60))
+    redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(points=60))
     other = MemberFactory()
     client.force_login(other)
     assert client.get(reverse("shop:voucher", args=[redemption.code])).status_code == 404
     assert client.post(reverse("shop:voucher_cancel", args=[redemption.code])).status_code == 404
     client.force_login(member)
     client.post(reverse("shop:voucher_cancel", args=[redemption.code]))
-    assert Redemption.objects.get(pk=redemption.pk).status == "cancelled" and balance_of(member) == 60
+    assert Redemption.objects.get(pk=redemption.pk).status == "cancelled" and balance_of(member=member) == 60
 
 
 def test_desk_finds_a_voucher_and_hands_it_over(client, member, give, desk_staff):
     give(member, 60)
-    redemption = services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
+    redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
     client.force_login(desk_staff)
     page = client.get(reverse("shop:desk"), {"code": redemption.code.lower()}).content.decode()
     assert "Carte postale" in page and member.membership_number in page
@@ -130,14 +130,14 @@ def test_admin_adjustment_page_applies_a_small_adjustment(admin_client, member):
     response = admin_client.post(url, {"amount": "0", "reason": "x"})
     assert "différent de zéro" in response.content.decode()
     admin_client.post(url, {"amount": "50", "reason": "Geste commercial"})
-    assert balance_of(member) == 50
+    assert balance_of(member=member) == 50
 
 
 def test_admin_exports_vouchers_as_csv(admin_client, member, give):
     give(member, 60)
-    redemption = services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
+    redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(name="Carte postale", points=60))
     response = admin_client.post(
-        reverse("admin:rewards_redemption_changelist"),
+        reverse("admin:shop_redemption_changelist"),
         {"action": "export_csv", "_selected_action": [redemption.pk]},
     )
     body = response.content.decode("utf-8-sig")
@@ -147,15 +147,15 @@ def test_admin_exports_vouchers_as_csv(admin_client, member, give):
 
 def test_admin_ledger_is_read_only(admin_client, member, give):
     entry = give(member, 10)
-    assert admin_client.get(reverse("admin:rewards_ledgerentry_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:rewards_ledgerentry_add")).status_code == 403
-    delete = admin_client.post(reverse("admin:rewards_ledgerentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert admin_client.get(reverse("admin:ledger_ledgerentry_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:ledger_ledgerentry_add")).status_code == 403
+    delete = admin_client.post(reverse("admin:ledger_ledgerentry_delete", args=[entry.pk]), {"post": "yes"})
     assert delete.status_code == 403 and LedgerEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_admin_restock_adds_without_overwriting(admin_client):
     gift = GiftFactory(stock=4)
-    url = reverse("admin:rewards_gift_change", args=[gift.pk])
+    url = reverse("admin:shop_gift_change", args=[gift.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("picture", "museum")}
     data.update({"restock": "6", "name_fr": gift.name, "fulfilment": "stock"})
