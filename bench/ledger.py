@@ -48,20 +48,20 @@ GIFT_STOCK = 10_000_000  # never sold out: an empty stock would make the bare SQ
 
 AWARD_SQL = r"""\set id random({first}, {last})
 BEGIN;
-UPDATE rewards_account SET balance = balance + 5, updated_at = now() WHERE member_id = :id RETURNING balance \gset
-INSERT INTO rewards_ledgerentry (member_id, amount, reason, reference, subject, note, balance_after, created_at) VALUES (:id, 5, 'survey_answered', 'bench.sql:' || txid_current(), '', '', :balance, now()) RETURNING id AS entry \gset
-INSERT INTO rewards_pointslot (member_id, entry_id, amount, remaining, expires_at, created_at) VALUES (:id, :entry, 5, 5, now() + interval '730 days', now());
+UPDATE ledger_account SET balance = balance + 5, updated_at = now() WHERE member_id = :id RETURNING balance \gset
+INSERT INTO ledger_ledgerentry (member_id, amount, reason, reference, subject, note, balance_after, created_at) VALUES (:id, 5, 'survey_answered', 'bench.sql:' || txid_current(), '', '', :balance, now()) RETURNING id AS entry \gset
+INSERT INTO ledger_pointslot (member_id, entry_id, amount, remaining, expires_at, created_at) VALUES (:id, :entry, 5, 5, now() + interval '730 days', now());
 END;
 """  # noqa: E501 - pgbench needs one statement per line
 
 REDEEM_SQL = r"""\set id {first} + :client_id
 BEGIN;
-UPDATE rewards_account SET balance = balance - {price}, updated_at = now() WHERE member_id = :id AND balance >= {price} RETURNING balance \gset
-UPDATE rewards_gift SET stock = stock - 1 WHERE id = {gift} AND stock >= 1;
-INSERT INTO rewards_redemption (member_id, gift_id, points, code, status, created_at, expires_at) VALUES (:id, {gift}, {price}, 'SQL-' || txid_current(), 'issued', now(), now() + interval '30 days') RETURNING id AS redemption \gset
-INSERT INTO rewards_ledgerentry (member_id, amount, reason, reference, subject, note, balance_after, created_at) VALUES (:id, -{price}, 'gift', 'shop.redemption:' || :redemption, 'Bench hot gift', '', :balance, now()) RETURNING id AS entry \gset
-UPDATE rewards_pointslot SET remaining = remaining - {price} WHERE id = (SELECT id FROM rewards_pointslot WHERE member_id = :id AND remaining >= {price} ORDER BY expires_at, id LIMIT 1) RETURNING id AS lot \gset
-INSERT INTO rewards_lotconsumption (entry_id, lot_id, amount) VALUES (:entry, :lot, {price});
+UPDATE ledger_account SET balance = balance - {price}, updated_at = now() WHERE member_id = :id AND balance >= {price} RETURNING balance \gset
+UPDATE shop_gift SET stock = stock - 1 WHERE id = {gift} AND stock >= 1;
+INSERT INTO shop_redemption (member_id, gift_id, points, code, status, created_at, expires_at) VALUES (:id, {gift}, {price}, 'SQL-' || txid_current(), 'issued', now(), now() + interval '30 days') RETURNING id AS redemption \gset
+INSERT INTO ledger_ledgerentry (member_id, amount, reason, reference, subject, note, balance_after, created_at) VALUES (:id, -{price}, 'gift', 'shop.redemption:' || :redemption, 'Bench hot gift', '', :balance, now()) RETURNING id AS entry \gset
+UPDATE ledger_pointslot SET remaining = remaining - {price} WHERE id = (SELECT id FROM ledger_pointslot WHERE member_id = :id AND remaining >= {price} ORDER BY expires_at, id LIMIT 1) RETURNING id AS lot \gset
+INSERT INTO ledger_lotconsumption (entry_id, lot_id, amount) VALUES (:entry, :lot, {price});
 END;
 """  # noqa: E501 - pgbench needs one statement per line
 

@@ -13,8 +13,12 @@ An app registers its kind in its `AppConfig.ready()`:
 
 Contract of a fulfilment, called inside the shop's transaction, after the
 member's points account is locked (lock order: member, then gift or seat):
-- `reserve(redemption=…, now=…)` takes one unit for the new voucher, or raises
-  a DomainError (`GiftOutOfStock`…); a failure rolls the whole purchase back;
+- `reserve(gift=…, member_id=…, now=…)` takes one unit, or raises a DomainError
+  (`GiftOutOfStock`…); a failure rolls the whole purchase back. It runs before
+  the voucher row is written: the unit's row lock is taken first, so the
+  voucher's foreign key to it adds no lock contention on a hot gift;
+- `issued(redemption=…, now=…)` records the reserved unit against the new
+  voucher (a seat's booking points at its ticket); plain stock has nothing to do;
 - `release(redemption=…, now=…)` gives the unit back when a voucher is
   cancelled or expires;
 - `units_left(gift)` is what the shop shows ("3 left", "sold out").
@@ -37,7 +41,9 @@ class Fulfilment(Protocol):
     kind: str
     label: Promise | str
 
-    def reserve(self, *, redemption: "Redemption", now: "datetime") -> None: ...
+    def reserve(self, *, gift: "Gift", member_id: int, now: "datetime") -> None: ...
+
+    def issued(self, *, redemption: "Redemption", now: "datetime") -> None: ...
 
     def release(self, *, redemption: "Redemption", now: "datetime") -> None: ...
 

@@ -80,6 +80,8 @@ def gift_redeem(*, member: Member, gift: Gift, now: datetime | None = None) -> R
         account = points_account_lock(member_id=member.pk, now=now)
         _validate_balance(account, gift)
         _validate_member_limit(gift, member_id=member.pk)
+        fulfilment = fulfilment_for(gift)
+        fulfilment.reserve(gift=gift, member_id=member.pk, now=now)
         redemption = Redemption.objects.create(
             member_id=member.pk,
             gift=gift,
@@ -88,7 +90,7 @@ def gift_redeem(*, member: Member, gift: Gift, now: datetime | None = None) -> R
             created_at=now,
             expires_at=now + timedelta(days=gift.validity_days),
         )
-        fulfilment_for(gift).reserve(redemption=redemption, now=now)
+        fulfilment.issued(redemption=redemption, now=now)
         points_spend(
             account=account,
             amount=gift.points,

@@ -19,9 +19,12 @@ class StockFulfilment:
     kind = STOCK
     label = _("stock simple")
 
-    def reserve(self, *, redemption: Redemption, now: datetime) -> None:
-        if not Gift.objects.filter(pk=redemption.gift_id, stock__gte=1).update(stock=F("stock") - 1):
-            raise GiftOutOfStock(details={"gift": redemption.gift_id})
+    def reserve(self, *, gift: Gift, member_id: int, now: datetime) -> None:
+        if not Gift.objects.filter(pk=gift.pk, stock__gte=1).update(stock=F("stock") - 1):
+            raise GiftOutOfStock(details={"gift": gift.pk})
+
+    def issued(self, *, redemption: Redemption, now: datetime) -> None:
+        """A counter has nothing to record against the voucher."""
 
     def release(self, *, redemption: Redemption, now: datetime) -> None:
         Gift.objects.filter(pk=redemption.gift_id).update(stock=F("stock") + 1)

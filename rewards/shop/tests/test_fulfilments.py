@@ -33,11 +33,14 @@ class FakeSeats:
         self.seats = seats
         self.calls: list[tuple[str, int]] = []
 
-    def reserve(self, *, redemption, now):
+    def reserve(self, *, gift, member_id, now):
         if self.seats == 0:
             raise SessionFull()
         self.seats -= 1
-        self.calls.append(("reserve", redemption.pk))
+        self.calls.append(("reserve", member_id))
+
+    def issued(self, *, redemption, now):
+        self.calls.append(("issued", redemption.pk))
 
     def release(self, *, redemption, now):
         self.seats += 1
@@ -66,7 +69,7 @@ def test_buying_takes_a_unit_of_the_gifts_fulfilment_and_cancelling_gives_it_bac
     gift = GiftFactory(name="Vernissage VIP", points=180, fulfilment="test_seat", stock=0)
     assert gift_offer(gift=gift, balance=500).available
     redemption = gift_redeem(member=member, gift=gift)
-    assert seats.calls == [("reserve", redemption.pk)] and seats.seats == 0
+    assert seats.calls == [("reserve", member.pk), ("issued", redemption.pk)] and seats.seats == 0
     assert not gift_offer(gift=gift, balance=320).available
     redemption_cancel(redemption=redemption, by=member)
     assert seats.calls[-1] == ("release", redemption.pk) and seats.seats == 1
