@@ -125,7 +125,7 @@ def member_api_token(*, member: Member) -> str:
     return token.key
 
 
-def profile_is_complete(member: Member) -> bool:
+def _profile_is_complete(member: Member) -> bool:
     return bool(member.display_name and member.favourite_museum_id and member.preferred_language)
 
 
@@ -144,7 +144,7 @@ def member_update(*, member: Member, fields: dict[str, Any]) -> Member:
             member.email = member.email.lower()
         if fields:
             member.save(update_fields=list(fields))
-        if profile_is_complete(member):
+        if _profile_is_complete(member):
             member_hooks_run(event=MemberEvent.PROFILE_COMPLETED, member=member)
     return member
 

@@ -35,7 +35,7 @@ def email_choices_for(*, member_ids: list[int], kind: str) -> dict[int, bool]:
     return {member_id: chosen.get(member_id, EMAIL_BY_DEFAULT) for member_id in member_ids}
 
 
-def consent_allows_email(member: Member, kind: str) -> bool:
+def consent_allows_email(*, member: Member, kind: str) -> bool:
     """Marketing kinds need the matching consent; service messages need none."""
     consent = KIND_CONSENT.get(NotificationKind(kind))
     return consent is None or bool(getattr(member, CONSENT_FIELDS[consent]))
@@ -43,7 +43,7 @@ def consent_allows_email(member: Member, kind: str) -> bool:
 
 def wants_email(*, member: Member, kind: str) -> bool:
     """The member's choice for this kind, and the consent it needs, if any."""
-    if not consent_allows_email(member, kind):
+    if not consent_allows_email(member=member, kind=kind):
         return False
     return email_choices_for(member_ids=[member.pk], kind=kind)[member.pk]
 

@@ -49,8 +49,7 @@ class EarningRuleAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.earning_rule_changed(action=obj.action)
+        services.earning_rule_save(rule=obj)
 
 
 @admin.register(Adjustment)

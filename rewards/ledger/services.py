@@ -242,7 +242,7 @@ def _rule_for(action: str) -> EarningRule | None:
     The admin clears the cache when a rule is saved; other processes see the
     change within a minute.
     """
-    key = f"shop:rule:{action}"
+    key = f"ledger:rule:{action}"
     cached = cache.get(key)
     if cached is None:
         cached = EarningRule.objects.filter(action=action).first() or False
@@ -251,7 +251,14 @@ def _rule_for(action: str) -> EarningRule | None:
 
 
 def earning_rule_changed(*, action: str) -> None:
-    cache.delete(f"shop:rule:{action}")
+    cache.delete(f"ledger:rule:{action}")
+
+
+def earning_rule_save(*, rule: EarningRule) -> EarningRule:
+    """Save a rule staff edited; awards in this process see it at once, others within a minute."""
+    rule.save()
+    earning_rule_changed(action=rule.action)
+    return rule
 
 
 class _NotPaid(Exception):

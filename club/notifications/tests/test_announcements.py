@@ -81,15 +81,17 @@ def test_targets_museum_fans_and_survey_consent():
     )
 
 
-def test_scheduled_announcement_starts_when_its_time_comes(django_capture_on_commit_callbacks):
+def test_scheduled_announcement_starts_when_its_time_comes(clock, django_capture_on_commit_callbacks):
     _members(3, consent_news=True)
     later = timezone.now() + timezone.timedelta(hours=2)
     announcement = _announcement(scheduled_for=later)
     notifications.announcement_send(announcement=announcement)
     assert Announcement.objects.get(pk=announcement.pk).status == "scheduled"
-    assert notifications.announcements_start_due(now=later - timezone.timedelta(minutes=1)) == 0
+    clock.move_to(later - timezone.timedelta(minutes=1))
+    assert notifications.announcements_start_due() == 0
+    clock.move_to(later)
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.announcements_start_due(now=later) == 1
+        assert notifications.announcements_start_due() == 1
     assert Announcement.objects.get(pk=announcement.pk).status == "done" and len(mail.outbox) == 3
     with pytest.raises(notifications.AnnouncementAlreadySent):
         notifications.announcement_send(announcement=announcement)
