@@ -148,7 +148,7 @@ def time_send_requests(museum, admin) -> tuple[float, float, float, float]:
             announcement = Announcement.objects.create(title=TITLE, body=BODY, url=URL, **target)
             data = {"action": "send", "_selected_action": [announcement.pk], "index": 0}
             started = time.perf_counter()
-            response = client.post("/admin/club/announcement/", data)
+            response = client.post("/admin/notifications/announcement/", data)
             samples[f"post {size}"].append(time.perf_counter() - started)
             assert response.status_code == 302, response.status_code
             announcement.refresh_from_db()

@@ -2,7 +2,7 @@
 
 `Member` is the user model from the first migration (email is the login, there is
 no username). Each member has a random membership number typed at museum desks
-(see `club.codes`). Consents are a journal: every grant or withdrawal is a row
+(see `club.core.codes`). Consents are a journal: every grant or withdrawal is a row
 with its date and the version of the wording shown; the member row keeps the
 current answer too, because every fan-out to tens of thousands of members
 filters on it and needs an indexed column rather than a "latest row" subquery.

@@ -113,7 +113,10 @@ class AnnouncementAdmin(TranslationAdmin):
         return editable and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        notifications.announcement_save(announcement=obj, by=request.user)
+        try:
+            notifications.announcement_save(announcement=obj, by=request.user)
+        except DomainError as error:  # it started sending while the form was open
+            self.message_user(request, error.message, messages.ERROR)
 
     @admin.action(description=_("Envoyer (maintenant, ou à la date programmée)"), permissions=["change"])
     def send(self, request, queryset):

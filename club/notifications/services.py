@@ -27,6 +27,7 @@ from club.members.services import consent_set
 from club.notifications.models import KIND_CONSENT, Announcement, Notification, NotificationKind, NotificationPreference
 from club.notifications.selectors import wants_email
 from club.notifications.tasks import announcement_fanout_task, enqueue, notification_email_task
+from museums.models import Museum
 
 
 class AnnouncementAlreadySent(DomainError):
@@ -168,7 +169,7 @@ def notification_broadcast(
     body: str,
     url: str = "",
     target: str = Announcement.Target.ALL,
-    museum=None,
+    museum: Museum | None = None,
     scheduled_for: datetime | None = None,
     by: Member | None = None,
 ) -> Announcement:

@@ -61,7 +61,7 @@ class AdjustmentAdmin(ReadOnlyAdmin):
     actions = ["approve", "reject"]
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("rewards.change_adjustment") and obj is None
+        return request.user.has_perm("ledger.change_adjustment") and obj is None
 
     def _decide(self, request, queryset, decide, verb):
         for adjustment in queryset.filter(status=Adjustment.Status.PENDING):
@@ -83,7 +83,7 @@ class AdjustmentAdmin(ReadOnlyAdmin):
 
 def adjust_points_view(request, member_id):
     """Admin page: a manual adjustment (+/−) with a mandatory reason for one member."""
-    if not request.user.has_perm("rewards.add_adjustment"):
+    if not request.user.has_perm("ledger.add_adjustment"):
         raise PermissionDenied
     member = get_object_or_404(Member, pk=member_id)
     form = AdjustmentForm(request.POST or None)

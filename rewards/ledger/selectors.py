@@ -1,5 +1,6 @@
 """Shared reads of the ledger: balances, history, what expires soon, and the audit."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +24,7 @@ def history_of(*, member: Member) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(member_id=member.pk).order_by("-id")
 
 
-def history_page_describe(*, entries) -> list[LedgerEntry]:
+def history_page_describe(*, entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:
     """One page of history with each line named in the reader's language (one query per kind)."""
     entries = list(entries)
     references_describe(entries)

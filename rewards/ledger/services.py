@@ -182,15 +182,19 @@ def _refund(account: Account, *, spend: LedgerEntry, now: datetime, **entry_fiel
 # --- Spending and refunds, for the features that sell for points ------------------
 
 
-def points_account_lock(*, member_id: int, now: datetime) -> Account:
-    """Lock the member's points (first, in the fixed lock order) and expire what is due.
+def points_account_lock(*, member_id: int) -> Account:
+    """Lock the member's points account (first, in the fixed lock order) and return it.
 
-    Returns the locked account with its up-to-date balance. Call it inside the
-    caller's transaction, before locking what is being bought.
+    Call it inside the caller's transaction, before locking what is bought or
+    given back.
     """
-    account = _lock_account(member_id)
+    return _lock_account(member_id)
+
+
+def points_spendable(*, account: Account, now: datetime) -> int:
+    """The balance a purchase may use now: lots whose expiry has passed are written off first."""
     _expire_member_lots(account, now=now)
-    return account
+    return account.balance
 
 
 def points_spend(
@@ -420,7 +424,7 @@ def points_expire_due(*, now: datetime | None = None) -> int:
 # --- Manual adjustments ---------------------------------------------------------------
 
 
-def _is_club_admin(user) -> bool:
+def _is_club_admin(user: Member) -> bool:
     return user.is_superuser or user.groups.filter(name=CLUB_ADMINISTRATION).exists()
 
 
@@ -437,7 +441,7 @@ def _apply_adjustment(adjustment: Adjustment, *, now: datetime) -> LedgerEntry:
     return _debit(account, amount=-adjustment.amount, now=now, **fields)
 
 
-def points_adjust(*, member, amount: int, reason: str, by, now: datetime | None = None) -> Adjustment:
+def points_adjust(*, member: Member, amount: int, reason: str, by: Member, now: datetime | None = None) -> Adjustment:
     """A staff correction (+/−) with a mandatory reason.
 
     Up to `POINTS_ADJUSTMENT_APPROVAL_THRESHOLD` points it reaches the ledger at
@@ -459,7 +463,7 @@ def points_adjust(*, member, amount: int, reason: str, by, now: datetime | None 
     return adjustment
 
 
-def _decide(adjustment: Adjustment, *, by, approve: bool, now: datetime | None) -> Adjustment:
+def _decide(adjustment: Adjustment, *, by: Member, approve: bool, now: datetime | None) -> Adjustment:
     now = now or timezone.now()
     if not _is_club_admin(by) or by.pk == adjustment.requested_by_id:
         raise ApprovalNotAllowed()
@@ -477,11 +481,11 @@ def _decide(adjustment: Adjustment, *, by, approve: bool, now: datetime | None) 
     return adjustment
 
 
-def adjustment_approve(*, adjustment: Adjustment, by, now: datetime | None = None) -> Adjustment:
+def adjustment_approve(*, adjustment: Adjustment, by: Member, now: datetime | None = None) -> Adjustment:
     return _decide(adjustment, by=by, approve=True, now=now)
 
 
-def adjustment_reject(*, adjustment: Adjustment, by, now: datetime | None = None) -> Adjustment:
+def adjustment_reject(*, adjustment: Adjustment, by: Member, now: datetime | None = None) -> Adjustment:
     return _decide(adjustment, by=by, approve=False, now=now)
 
 

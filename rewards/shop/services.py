@@ -27,7 +27,7 @@ from club.notifications.models import NotificationKind
 from club.notifications.services import notification_send
 from rewards.ledger.errors import InsufficientPoints
 from rewards.ledger.models import Account, Reason
-from rewards.ledger.services import points_account_lock, points_refund, points_spend
+from rewards.ledger.services import points_account_lock, points_refund, points_spend, points_spendable
 from rewards.shop.errors import (
     GiftNotAvailable,
     GiftOutOfStock,
@@ -50,9 +50,10 @@ def _gift_on_sale(gift: Gift, now: datetime) -> Gift:
     return on_sale
 
 
-def _validate_balance(account: Account, gift: Gift) -> None:
-    if account.balance < gift.points:
-        raise InsufficientPoints(details={"balance": account.balance, "missing": gift.points - account.balance})
+def _validate_balance(account: Account, gift: Gift, now: datetime) -> None:
+    balance = points_spendable(account=account, now=now)
+    if balance < gift.points:
+        raise InsufficientPoints(details={"balance": balance, "missing": gift.points - balance})
 
 
 def _validate_member_limit(gift: Gift, *, member_id: int) -> None:
@@ -77,8 +78,8 @@ def gift_redeem(*, member: Member, gift: Gift, now: datetime | None = None) -> R
     now = now or timezone.now()
     with transaction.atomic(durable=True), bounded_locks():
         gift = _gift_on_sale(gift, now)
-        account = points_account_lock(member_id=member.pk, now=now)
-        _validate_balance(account, gift)
+        account = points_account_lock(member_id=member.pk)
+        _validate_balance(account, gift, now)
         _validate_member_limit(gift, member_id=member.pk)
         fulfilment = fulfilment_for(gift)
         fulfilment.reserve(gift=gift, member_id=member.pk, now=now)
@@ -168,7 +169,7 @@ def redemption_cancel(
     """Cancel an uncollected voucher: points back (refund entry), the fulfilment's unit back."""
     now = now or timezone.now()
     with transaction.atomic(), bounded_locks():
-        account = points_account_lock(member_id=redemption.member_id, now=now)
+        account = points_account_lock(member_id=redemption.member_id)
         locked = Redemption.objects.select_for_update().select_related("gift", "member").get(pk=redemption.pk)
         if locked.status == Redemption.Status.COLLECTED:
             raise VoucherAlreadyCollected()

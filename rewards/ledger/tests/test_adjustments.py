@@ -70,3 +70,22 @@ def test_rejected_adjustment_never_reaches_the_ledger(member, admins):
     ledger_services.adjustment_reject(adjustment=adjustment, by=admins[1])
     adjustment.refresh_from_db()
     assert adjustment.status == "rejected" and not LedgerEntry.objects.exists()
+
+
+def test_club_administrators_adjust_and_approve_through_the_admin_by_group_rights_alone(client, member, admins):
+    """Not superusers: what they may do comes from the groups (the app label of every check)."""
+    from django.urls import reverse
+
+    first, second = admins
+    client.force_login(first)
+    adjust = reverse("ledger_adjust_points", args=[member.pk])
+    assert client.get(adjust).status_code == 200
+    client.post(adjust, {"amount": "900", "reason": "Concours de l'été"})
+    pending = Adjustment.objects.get(member=member)
+    assert pending.status == "pending"
+    client.force_login(second)
+    changelist = client.get(reverse("admin:ledger_adjustment_changelist"))
+    assert "approve" in dict(changelist.context["action_form"].fields["action"].choices)
+    client.post(reverse("admin:ledger_adjustment_changelist"), {"action": "approve", "_selected_action": [pending.pk]})
+    pending.refresh_from_db()
+    assert pending.status == "applied" and balance_of(member=member) == 900

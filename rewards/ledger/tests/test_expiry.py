@@ -139,3 +139,18 @@ def test_members_get_a_notification_thirty_days_before_expiry(clock, member, giv
     assert ledger_services.points_expiry_warn() == 1
     notification = Notification.objects.get(member=member)
     assert notification.kind == "points" and notification.title.startswith("80 points expirent le")
+
+
+def test_cancelling_a_voucher_leaves_due_expiry_to_the_daily_job_which_tells_the_member(clock, member, give):
+    from club.notifications.models import Notification
+
+    clock.move_to(T0)
+    give(member, 100)
+    clock.move_to(_days(10))
+    redemption = shop_services.gift_redeem(
+        member=member, gift=GiftFactory(points=60, stock=5, voucher_validity_days=900)
+    )
+    clock.move_to(_days(740))  # the 40 points left of the lot expired meanwhile
+    shop_services.redemption_cancel(redemption=redemption, by=member)
+    assert ledger_services.points_expire_due() == 1
+    assert Notification.objects.filter(member=member, title__contains="points ont expiré").count() == 1
