@@ -1,9 +1,17 @@
-"""`Idempotency-Key` support for API POSTs that move points.
+"""`Idempotency-Key` support for API POSTs that move points, and their one durable transaction.
 
 A client that is not sure its request went through (a timeout, a lost answer)
 sends it again with the same key: the stored answer is replayed instead of
-redeeming a second gift. The same key with another request → 422; while the
-first request is still running → 409.
+redeeming a second gift. The same key with another request → 422.
+
+The wrapper is the outermost boundary of the request: it opens the one
+durable transaction, in which the key's row is claimed, the effect happens and
+the answer is stored. So a crash anywhere leaves either all three or none — never
+points spent with the key stuck. A concurrent request with the same key blocks
+on the key's unique index until the first commits, then replays its answer (or,
+if the first rolled back, performs the effect itself). A domain error is stored
+as the answer, with no effect (its savepoint is rolled back); a server error
+stores nothing, so the client may retry.
 """
 
 import hashlib
@@ -17,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
 
 from club.core.errors import DomainError
+from club.core.locks import bounded_locks
 from club.core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -46,10 +55,13 @@ def _fingerprint(request) -> str:
 
 
 def _claim(request, key: str):
-    """The stored row for (member, key), and whether this request created it."""
+    """The stored row for (member, key), and whether this request created it.
+
+    The INSERT waits for a concurrent transaction holding the same key to end.
+    """
     fingerprint = _fingerprint(request)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), bounded_locks():
             return IdempotencyKey.objects.create(member=request.user, key=key, fingerprint=fingerprint), True
     except IntegrityError:
         record = IdempotencyKey.objects.get(member=request.user, key=key)
@@ -60,37 +72,44 @@ def _claim(request, key: str):
     return record, False
 
 
+def _store_answer(record: IdempotencyKey, response: Response) -> None:
+    record.status = IdempotencyKey.Status.DONE
+    record.response_status = response.status_code
+    record.response_body = response.data
+    record.save(update_fields=["status", "response_status", "response_body"])
+
+
+def _run(view, request, method, args, kwargs) -> Response:
+    """The view's answer; a handled error (a domain rule) leaves no effect behind."""
+    try:
+        with transaction.atomic():
+            return method(view, request, *args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - DRF turns handled errors into answers; others re-raise
+        return view.handle_exception(error)
+
+
 def idempotent(method):
-    """Decorate a DRF view method (post) to honour the Idempotency-Key header."""
+    """Decorate a DRF view method (post) that moves points: one durable transaction, and the key."""
 
     @wraps(method)
     def wrapper(view, request, *args, **kwargs):
         key = request.headers.get(HEADER)
-        if key is None:
-            return method(view, request, *args, **kwargs)
-        if not key.strip() or len(key) > MAX_LENGTH:
+        if key is not None and (not key.strip() or len(key) > MAX_LENGTH):
             raise IdempotencyKeyInvalid()
-        record, created = _claim(request, key)
-        if not created:
-            response = Response(record.response_body, status=record.response_status)
-            response["Idempotent-Replayed"] = "true"
+        with transaction.atomic(durable=True):
+            if key is None:
+                return method(view, request, *args, **kwargs)
+            record, created = _claim(request, key)
+            if not created:
+                replay = Response(record.response_body, status=record.response_status)
+                replay["Idempotent-Replayed"] = "true"
+                return replay
+            response = _run(view, request, method, args, kwargs)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)  # not an answer: free the key, the client may retry
+            else:
+                _store_answer(record, response)
             return response
-        try:
-            try:
-                response = method(view, request, *args, **kwargs)
-            except Exception as error:  # noqa: BLE001 - a handled error becomes the stored answer
-                response = view.handle_exception(error)
-        except BaseException:
-            record.delete()  # an unhandled failure is not an answer: free the key
-            raise
-        if response.status_code >= 500:
-            record.delete()  # a server failure is not an answer: the client may retry
-        else:
-            record.status = IdempotencyKey.Status.DONE
-            record.response_status = response.status_code
-            record.response_body = response.data
-            record.save(update_fields=["status", "response_status", "response_body"])
-        return response
 
     return wrapper
 

@@ -133,7 +133,7 @@ class ConsentRecord(models.Model):
         UNSUBSCRIBE = "unsubscribe", _("lien de désinscription")
 
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="consent_records"
+        settings.AUTH_USER_MODEL, verbose_name=_("membre"), on_delete=models.PROTECT, related_name="consent_records"
     )
     kind = models.CharField(_("consentement"), max_length=20, choices=Consent.choices)
     granted = models.BooleanField(_("accordé"))

@@ -10,9 +10,11 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from club.members.errors import MemberHasHistory
 from club.members.hooks import MemberEvent, member_hooks_run
 from club.members.models import CONSENT_FIELDS, Consent, ConsentRecord, Member
 from museums.models import Museum
@@ -26,6 +28,21 @@ ACCESS_FIELDS = ("email", "is_active", "is_staff", "is_superuser")
 def member_create(*, email: str, password: str | None, **fields: Any) -> Member:
     """A new account (email is the login); the password is hashed, never stored."""
     return Member.objects.create_user(email, password, **fields)
+
+
+def member_delete(*, member: Member) -> None:
+    """Delete an account that has no history (a sign-up never verified, say).
+
+    Points, vouchers and consent records reference the member with PROTECT:
+    a member who has any is refused with `MemberHasHistory`, and nothing is
+    deleted. (Erasure on request pseudonymises the member instead.)
+    """
+    try:
+        with transaction.atomic():
+            member.delete()
+    except ProtectedError as error:
+        kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
+        raise MemberHasHistory(details={"history": [str(kind) for kind in kinds]}) from error
 
 
 def member_add(*, member: Member) -> Member:

@@ -7,6 +7,7 @@ the member admin's extras (`club.members.admin.member_admin_extra`).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -66,7 +67,8 @@ class AdjustmentAdmin(ReadOnlyAdmin):
     def _decide(self, request, queryset, decide, verb):
         for adjustment in queryset.filter(status=Adjustment.Status.PENDING):
             try:
-                decide(adjustment=adjustment, by=request.user)
+                with transaction.atomic(durable=True):
+                    decide(adjustment=adjustment, by=request.user)
             except DomainError as error:
                 self.message_user(request, f"{adjustment}: {error.message}", messages.ERROR)
             else:
@@ -89,9 +91,13 @@ def adjust_points_view(request, member_id):
     form = AdjustmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            adjustment = services.points_adjust(
-                member=member, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"], by=request.user
-            )
+            with transaction.atomic(durable=True):
+                adjustment = services.points_adjust(
+                    member=member,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
         except DomainError as error:
             form.add_error("amount", str(error.message))
         else:

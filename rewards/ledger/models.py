@@ -73,7 +73,7 @@ class Account(models.Model):
     """The cached balance of one member; its row is the member's lock."""
 
     member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="points_account"
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.PROTECT, related_name="points_account"
     )
     balance = models.IntegerField(_("solde"), default=0)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -88,7 +88,7 @@ class Account(models.Model):
 
 
 class LedgerEntry(models.Model):
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_entries")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ledger_entries")
     amount = models.IntegerField(_("points"))
     reason = models.CharField(_("motif"), max_length=30, choices=Reason.choices)
     reference = models.CharField(_("référence"), max_length=120)
@@ -100,7 +100,7 @@ class LedgerEntry(models.Model):
         verbose_name=_("par"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -143,8 +143,8 @@ class LedgerEntry(models.Model):
 class PointsLot(models.Model):
     """What is left of one earned amount, and when it expires (null: never)."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_lots")
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="lot")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_lots")
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="lot")
     amount = models.PositiveIntegerField(_("points gagnés"))
     remaining = models.IntegerField(_("points restants"))
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
@@ -172,8 +172,8 @@ class PointsLot(models.Model):
 class LotConsumption(models.Model):
     """How much of a lot one spending entry took: what a refund gives back."""
 
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="consumptions")
-    lot = models.ForeignKey(PointsLot, on_delete=models.CASCADE, related_name="consumptions")
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="consumptions")
+    lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="consumptions")
     amount = models.PositiveIntegerField()
 
     class Meta:
@@ -227,7 +227,7 @@ class Adjustment(models.Model):
         APPLIED = "applied", _("appliqué")
         REJECTED = "rejected", _("refusé")
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adjustments")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjustments")
     amount = models.IntegerField(_("points"))
     reason = models.TextField(_("motif"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)

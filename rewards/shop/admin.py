@@ -9,6 +9,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -102,7 +103,8 @@ class RedemptionAdmin(ReadOnlyAdmin):
         done, refused = 0, 0
         for redemption in queryset.filter(status=Redemption.Status.ISSUED):
             try:
-                services.redemption_cancel(redemption=redemption, by=request.user)
+                with transaction.atomic(durable=True):
+                    services.redemption_cancel(redemption=redemption, by=request.user)
                 done += 1
             except DomainError:
                 refused += 1

@@ -93,7 +93,7 @@ class Redemption(models.Model):
         CANCELLED = "cancelled", _("annulé")
         EXPIRED = "expired", _("expiré")
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="redemptions")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="redemptions")
     gift = models.ForeignKey(Gift, verbose_name=_("cadeau"), on_delete=models.PROTECT, related_name="redemptions")
     museum = models.ForeignKey(
         "museums.Museum", verbose_name=_("musée de retrait"), null=True, blank=True, on_delete=models.SET_NULL
@@ -109,7 +109,7 @@ class Redemption(models.Model):
         verbose_name=_("remis par"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
@@ -118,7 +118,7 @@ class Redemption(models.Model):
         verbose_name=_("annulé par"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 

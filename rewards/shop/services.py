@@ -4,8 +4,11 @@ A feature of the service graph: it pays through the ledger's services
 (`points_account_lock`, `points_spend`, `points_refund`) and reserves through
 the gift's fulfilment (`rewards.shop.fulfilments`), never writing a ledger row
 or another app's row itself. Lock order: the member's points account first,
-then the gift (or the seat a fulfilment takes). The outermost flows
-(`gift_redeem`, `redemption_collect`) are `atomic(durable=True)`.
+then the gift (or the seat a fulfilment takes). These functions use plain
+`atomic()` and join their caller's transaction: the one durable transaction
+belongs to the outermost boundary (the page view, the API's idempotency
+wrapper, the job), so a voucher, its points and the stored API answer commit
+together.
 """
 
 from datetime import datetime, timedelta
@@ -76,7 +79,7 @@ def _subject(obj, field: str = "name") -> str:
 def gift_redeem(*, member: Member, gift: Gift, now: datetime | None = None) -> Redemption:
     """Buy a gift with points: debit, reserve through the fulfilment, issue a voucher — or nothing."""
     now = now or timezone.now()
-    with transaction.atomic(durable=True), bounded_locks():
+    with transaction.atomic(), bounded_locks():
         gift = _gift_on_sale(gift, now)
         account = points_account_lock(member_id=member.pk)
         _validate_balance(account, gift, now)
@@ -145,7 +148,7 @@ def redemption_collect(*, code: str, by: Member, now: datetime | None = None) ->
     """The desk hands the gift over."""
     now = now or timezone.now()
     found = redemption_find(code=code)
-    with transaction.atomic(durable=True), bounded_locks():
+    with transaction.atomic(), bounded_locks():
         redemption = Redemption.objects.select_for_update().get(pk=found.pk)
         _validate_voucher_open(redemption, now)
         redemption.status = Redemption.Status.COLLECTED

@@ -1,7 +1,12 @@
-"""Pages of the shop: catalogue, gift, redeem, vouchers, and the desk."""
+"""Pages of the shop: catalogue, gift, redeem, vouchers, and the desk.
+
+A page that moves points or stock is the outermost boundary of its request: it
+opens the one durable transaction the services join.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +42,8 @@ def gift_detail(request, slug):
 def gift_redeem(request, slug):
     gift = get_object_or_404(gifts_in_shop(), slug=slug)
     try:
-        redemption = services.gift_redeem(member=request.user, gift=gift)
+        with transaction.atomic(durable=True):
+            redemption = services.gift_redeem(member=request.user, gift=gift)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("shop:gift", slug=slug)
@@ -68,7 +74,8 @@ def voucher(request, code):
 def voucher_cancel(request, code):
     redemption = _own_voucher(request, code)
     try:
-        services.redemption_cancel(redemption=redemption, by=request.user)
+        with transaction.atomic(durable=True):
+            services.redemption_cancel(redemption=redemption, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -95,7 +102,8 @@ def desk(request):
 @permission_required("shop.change_redemption", raise_exception=True)
 def desk_collect(request, code):
     try:
-        redemption = services.redemption_collect(code=code, by=request.user)
+        with transaction.atomic(durable=True):
+            redemption = services.redemption_collect(code=code, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -109,7 +117,8 @@ def desk_collect(request, code):
 @permission_required("shop.change_redemption", raise_exception=True)
 def desk_cancel(request, code):
     try:
-        redemption = services.redemption_cancel(redemption=services.redemption_find(code=code), by=request.user)
+        with transaction.atomic(durable=True):
+            redemption = services.redemption_cancel(redemption=services.redemption_find(code=code), by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
