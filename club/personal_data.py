@@ -3,6 +3,8 @@
 from club.core.personal_data import Kind, PersonalData
 
 PROVIDERS = [
-    # The admin's journal of staff actions: who changed what, kept as the audit trail.
-    PersonalData("admin.LogEntry", Kind.HISTORY, ("user",)),
+    # The admin's own journal of staff actions. Django deletes it with the account
+    # (CASCADE, not ours to change); staff who moved points or sent messages stay anyway,
+    # protected by those rows.
+    PersonalData("admin.LogEntry", Kind.TECHNICAL, ("user",)),
 ]

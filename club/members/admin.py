@@ -9,7 +9,7 @@ completed by the member.
 
 from collections.abc import Callable
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.html import format_html_join
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from club.core.admin_base import ReadOnlyAdmin
 from club.core.codes import code_normalize
+from club.core.errors import DomainError
 from club.members import services
 from club.members.models import ConsentRecord, Member
 
@@ -114,6 +115,17 @@ class MemberAdmin(UserAdmin):
             return
         editable = (*services.PROFILE_FIELDS, *services.ACCESS_FIELDS)
         services.member_update(member=obj, fields={f: getattr(obj, f) for f in form.changed_data if f in editable})
+
+    def delete_model(self, request, obj):
+        # The admin's confirmation page already lists what protects a member with history.
+        try:
+            services.member_delete(member=obj)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            self.delete_model(request, member)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

@@ -41,8 +41,8 @@ def member_delete(*, member: Member) -> None:
         with transaction.atomic():
             member.delete()
     except ProtectedError as error:
-        kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
-        raise MemberHasHistory(details={"history": [str(kind) for kind in kinds]}) from error
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise MemberHasHistory(details={"history": kinds}) from error
 
 
 def member_add(*, member: Member) -> Member:

@@ -146,7 +146,7 @@ class Announcement(models.Model):
     scheduled_for = models.DateTimeField(_("envoyer le"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     started_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)

@@ -22,11 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from club.core.errors import DomainError
+from club.core.queue import enqueue
 from club.members.models import ConsentRecord, Member
 from club.members.services import consent_set
 from club.notifications.models import KIND_CONSENT, Announcement, Notification, NotificationKind, NotificationPreference
 from club.notifications.selectors import wants_email
-from club.notifications.tasks import announcement_fanout_task, enqueue, notification_email_task
+from club.notifications.tasks import announcement_fanout_task, notification_email_task
 from museums.models import Museum
 
 

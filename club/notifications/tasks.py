@@ -6,24 +6,11 @@ messages name them). The periodic jobs that call the services live in
 import cycle.
 """
 
-import logging
-
 from celery import shared_task
 
+from club.core.queue import enqueue
 from club.notifications.delivery import EmailNotSent, notification_email_deliver
 from club.notifications.fanout import announcement_chunk, announcement_chunks
-
-logger = logging.getLogger(__name__)
-
-
-def enqueue(task, *args) -> bool:
-    """Hand a task to the broker; a broker failure is logged and the sweep queues it again later."""
-    try:
-        task.apply_async(args=list(args), retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure: the database row waits for the sweep
-        logger.warning("task %s%s not queued (broker unavailable); the sweep will retry", task.name, args)
-        return False
-    return True
 
 
 @shared_task(name="notifications.email", bind=True, acks_late=True, max_retries=4, default_retry_delay=60)

@@ -148,6 +148,9 @@ class PointsLot(models.Model):
     amount = models.PositiveIntegerField(_("points gagnés"))
     remaining = models.IntegerField(_("points restants"))
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    # When the member was told these points expire soon: the claim that makes the
+    # warning job safe to rerun (one warning per lot, whatever runs or redeliveries).
+    warned_at = models.DateTimeField(_("membre prévenu le"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Lag
 from django.utils import timezone
 
 from club.members.models import Member
@@ -71,3 +72,21 @@ def ledger_mismatches() -> list[dict]:
                 {"member_id": member_id, "balance": balance, "entries": total, "lots": remaining, "last_entry": after}
             )
     return mismatches
+
+
+def ledger_sequence_breaks() -> list[dict]:
+    """Entries whose `balance_after` is not the previous entry's plus their own amount.
+
+    A member's entries are written under their lock, in id order, each with the
+    balance right after it: a row modified afterwards (an amount, a balance)
+    breaks the chain even when the totals still agree. One SQL query (a window
+    function), whatever the size of the ledger.
+    """
+    previous = Window(Lag("balance_after", default=Value(0)), partition_by=[F("member_id")], order_by=F("id").asc())
+    breaks = (
+        LedgerEntry.objects.annotate(previous=previous)
+        .filter(~Q(balance_after=F("previous") + F("amount")))
+        .order_by("member_id", "id")
+        .values("member_id", "id", "amount", "balance_after", "previous")
+    )
+    return list(breaks)

@@ -24,16 +24,12 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Min, Sum
-from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.db.models import F
+from django.utils import timezone
 
 from club.core.locks import bounded_locks, lock_timeout_sql
 from club.members.models import Member
 from club.members.permissions import CLUB_ADMINISTRATION
-from club.notifications.models import NotificationKind
-from club.notifications.services import notification_send
 from rewards.ledger.defaults import create_missing_rules
 from rewards.ledger.errors import (
     AdjustmentAlreadyDecided,
@@ -55,9 +51,11 @@ from rewards.ledger.models import (
 from rewards.ledger.registries import after_award_hooks, after_award_run
 
 # --- Locks (member first; `club.core.locks` bounds the wait) ---------------
+# `lock_account` and `expire_member_lots` are the ledger's own primitives, shared with
+# its expiry jobs (`rewards.ledger.expiry`); features use the public functions below.
 
 
-def _lock_account(member_id: int) -> Account:
+def lock_account(member_id: int) -> Account:
     """The member's account row, locked (created on first use)."""
     account = Account.objects.select_for_update().filter(member_id=member_id).first()
     if account is None:
@@ -115,7 +113,7 @@ def _credit(account: Account, *, expires_at: datetime | None, now: datetime, **e
     return entry
 
 
-def _expire_member_lots(account: Account, *, now: datetime) -> int:
+def expire_member_lots(account: Account, *, now: datetime) -> int:
     """Write an expiry entry for each of the member's lots whose time has come."""
     due = list(
         PointsLot.objects.filter(member_id=account.pk, remaining__gt=0, expires_at__lte=now).order_by(
@@ -137,7 +135,7 @@ def _expire_member_lots(account: Account, *, now: datetime) -> int:
 
 def _debit(account: Account, *, amount: int, now: datetime, **entry_fields) -> LedgerEntry:
     """Spend `amount` points, consuming the lots that expire first."""
-    _expire_member_lots(account, now=now)
+    expire_member_lots(account, now=now)
     if account.balance < amount:
         raise InsufficientPoints(details={"balance": account.balance, "missing": amount - account.balance})
     entry = _write_entry(account, amount=-amount, now=now, **entry_fields)
@@ -188,12 +186,12 @@ def points_account_lock(*, member_id: int) -> Account:
     Call it inside the caller's transaction, before locking what is bought or
     given back.
     """
-    return _lock_account(member_id)
+    return lock_account(member_id)
 
 
 def points_spendable(*, account: Account, now: datetime) -> int:
     """The balance a purchase may use now: lots whose expiry has passed are written off first."""
-    _expire_member_lots(account, now=now)
+    expire_member_lots(account, now=now)
     return account.balance
 
 
@@ -389,38 +387,6 @@ def points_award(
     return entry
 
 
-def points_expire_due(*, now: datetime | None = None) -> int:
-    """Write the expiry entries of every lot whose time has come (daily job)."""
-    now = now or timezone.now()
-    member_ids = (
-        PointsLot.objects.filter(remaining__gt=0, expires_at__lte=now)
-        .values_list("member_id", flat=True)
-        .distinct()
-        .order_by()
-    )
-    expired = 0
-    for member_id in list(member_ids):
-        with transaction.atomic(), bounded_locks():
-            account = _lock_account(member_id)
-            before = account.balance
-            count = _expire_member_lots(account, now=now)
-            if count:
-                notification_send(
-                    member=account.member,
-                    kind=NotificationKind.POINTS,
-                    title=_("%(points)s points ont expiré"),
-                    body=_("Ils avaient été gagnés il y a plus de %(months)s mois. Votre solde : %(balance)s points."),
-                    params={
-                        "points": before - account.balance,
-                        "months": settings.POINTS_EXPIRY_MONTHS,
-                        "balance": account.balance,
-                    },
-                    url=reverse("ledger:history"),
-                )
-            expired += count
-    return expired
-
-
 # --- Manual adjustments ---------------------------------------------------------------
 
 
@@ -429,7 +395,7 @@ def _is_club_admin(user: Member) -> bool:
 
 
 def _apply_adjustment(adjustment: Adjustment, *, now: datetime) -> LedgerEntry:
-    account = _lock_account(adjustment.member_id)
+    account = lock_account(adjustment.member_id)
     fields = {
         "reason": Reason.ADJUSTMENT,
         "reference": adjustment.reference,
@@ -468,7 +434,7 @@ def _decide(adjustment: Adjustment, *, by: Member, approve: bool, now: datetime 
     if not _is_club_admin(by) or by.pk == adjustment.requested_by_id:
         raise ApprovalNotAllowed()
     with transaction.atomic(), bounded_locks():
-        _lock_account(adjustment.member_id)
+        lock_account(adjustment.member_id)
         adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
         if adjustment.status != Adjustment.Status.PENDING:
             raise AdjustmentAlreadyDecided()
@@ -492,29 +458,3 @@ def adjustment_reject(*, adjustment: Adjustment, by: Member, now: datetime | Non
 def earning_rules_ensure_defaults() -> None:
     """Create the default earning rules that do not exist yet (staff edit them after)."""
     create_missing_rules(EarningRule)
-
-
-def points_expiry_warn(*, now: datetime | None = None) -> int:
-    """Warn the members whose points expire in 30 days (daily job: a one-day window)."""
-    now = now or timezone.now()
-    start = now + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
-    due = (
-        PointsLot.objects.filter(remaining__gt=0, expires_at__gte=start, expires_at__lt=start + timedelta(days=1))
-        .values("member_id")
-        .annotate(points=Sum("remaining"), first=Min("expires_at"))
-        .order_by()
-    )
-    members = {m.pk: m for m in Member.objects.filter(pk__in=[row["member_id"] for row in due])}
-    for row in due:
-        member = members[row["member_id"]]
-        with translation.override(member.preferred_language):
-            date = formats.date_format(timezone.localtime(row["first"]), "DATE_FORMAT")
-        notification_send(
-            member=member,
-            kind=NotificationKind.POINTS,
-            title=_("%(points)s points expirent le %(date)s"),
-            body=_("Utilisez-les d'ici là dans la boutique du club."),
-            params={"points": row["points"], "date": date},
-            url=reverse("shop:shop"),
-        )
-    return len(members)

@@ -10,6 +10,7 @@ from club.members.tests.factories import MemberFactory
 from club.notifications import delivery
 from club.notifications import services as notifications
 from club.notifications.models import Notification, NotificationKind, NotificationPreference
+from rewards.ledger import expiry as ledger_expiry
 from rewards.ledger import services as ledger_services
 from rewards.shop import services as shop_services
 from rewards.shop.tests.factories import GiftFactory
@@ -174,7 +175,7 @@ def test_expired_voucher_and_expired_points_notify_the_member(clock):
     clock.shift(timezone.timedelta(days=2))
     shop_services.redemptions_expire_due()
     clock.shift(timezone.timedelta(days=800))
-    ledger_services.points_expire_due()
+    ledger_expiry.points_expire_due()
     titles = list(Notification.objects.filter(member=member).values_list("title", flat=True))
     assert any("a expiré" in t for t in titles) and any("points ont expiré" in t for t in titles)
 

@@ -175,3 +175,48 @@ def test_a_lock_held_too_long_becomes_a_clear_try_again(settings):
     gift.refresh_from_db()
     assert gift.stock == 5 and balance_of(member=member) == 100 and not Redemption.objects.exists()
     call_command("ledger_verify")
+
+
+def test_a_second_request_with_the_same_key_waits_for_the_first_and_replays_its_answer(monkeypatch):
+    """The key is claimed in the request's one transaction: the twin blocks on it, then replays."""
+    from rest_framework.test import APIClient
+
+    from rewards.shop import api as shop_api
+
+    member = _members_with_points(1, 1000)[0]
+    gift = GiftFactory(points=240, stock=10)
+    in_effect = threading.Event()
+    real_redeem = shop_services.gift_redeem
+
+    def slow_redeem(**kwargs):
+        redemption = real_redeem(**kwargs)
+        in_effect.set()
+        time.sleep(1.0)  # the twin arrives while this transaction still holds the key
+        return redemption
+
+    monkeypatch.setattr(shop_api.services, "gift_redeem", slow_redeem)
+    answers: dict[str, object] = {}
+
+    def post(name: str, wait_for: threading.Event | None):
+        try:
+            if wait_for is not None:
+                assert wait_for.wait(10)
+            client = APIClient()
+            client.force_authenticate(member)
+            answers[name] = client.post(
+                "/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="jumeaux"
+            )
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=post, args=("first", None))
+    twin = threading.Thread(target=post, args=("twin", in_effect))
+    first.start()
+    twin.start()
+    first.join(30)
+    twin.join(30)
+    one, two = answers["first"], answers["twin"]
+    assert one.status_code == two.status_code == 201 and one.json() == two.json()
+    assert two["Idempotent-Replayed"] == "true" and not one.has_header("Idempotent-Replayed")
+    assert Redemption.objects.count() == 1 and balance_of(member=member) == 760
+    call_command("ledger_verify")

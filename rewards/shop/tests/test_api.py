@@ -177,3 +177,57 @@ def test_api_messages_follow_the_members_language(api, member):
     member.save(update_fields=["preferred_language"])
     english = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json").json()["message"]
     assert french == "Vous n'avez pas assez de points." and english == "You do not have enough points."
+
+
+def test_a_crash_between_the_effect_and_the_stored_answer_leaves_nothing_and_a_retry_pays_once(
+    api, member, give, monkeypatch, ledger_is_consistent
+):
+    """The key, the voucher and the answer commit together: a crash in between undoes all three."""
+    from club.core import idempotency
+
+    give(member, 1000)
+    gift = GiftFactory(points=240, stock=10)
+    real_store = idempotency._store_answer
+
+    def crash(record, response):
+        raise ConnectionError("the process died before the answer was stored")
+
+    monkeypatch.setattr(idempotency, "_store_answer", crash)
+    with pytest.raises(ConnectionError):
+        api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="panne")
+    assert not Redemption.objects.exists() and not IdempotencyKey.objects.exists()
+    assert balance_of(member=member) == 1000 and Gift.objects.get(pk=gift.pk).stock == 10
+
+    monkeypatch.setattr(idempotency, "_store_answer", real_store)
+    retry = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="panne")
+    again = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="panne")
+    assert retry.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert Redemption.objects.count() == 1 and balance_of(member=member) == 760
+    ledger_is_consistent()
+
+
+def test_a_refused_request_stores_its_answer_with_no_effect(api, member, give):
+    give(member, 100)
+    gift = GiftFactory(points=240, stock=10)
+    refused = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="trop-cher")
+    assert refused.status_code == 409 and refused.json()["code"] == "insufficient_points"
+    assert IdempotencyKey.objects.get(key="trop-cher").response_status == 409
+    assert not Redemption.objects.exists() and Gift.objects.get(pk=gift.pk).stock == 10
+    assert balance_of(member=member) == 100
+
+
+def test_a_server_error_frees_the_key_so_the_client_may_retry(api, member, give, monkeypatch):
+    from rewards.shop import services
+
+    give(member, 1000)
+    gift = GiftFactory(points=240, stock=10)
+
+    def busy(**kwargs):
+        raise LockTimeout()
+
+    monkeypatch.setattr(services, "gift_redeem", busy)
+    first = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="occupe")
+    assert first.status_code == 503 and not IdempotencyKey.objects.exists()
+    monkeypatch.undo()
+    retry = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="occupe")
+    assert retry.status_code == 201 and Redemption.objects.count() == 1
