@@ -89,4 +89,4 @@ def ledger_sequence_breaks() -> list[dict]:
         .order_by("member_id", "id")
         .values("member_id", "id", "amount", "balance_after", "previous")
     )
-    return list(breaks)
+    return [dict(row) for row in breaks]
