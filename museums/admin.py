@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
+from club.core.images import CheckedImageField
 from museums.models import Museum
 
 
@@ -13,4 +14,7 @@ class MuseumAdmin(TranslationAdmin):
     list_filter = ["town", "is_active"]
     search_fields = ["name", "town"]
     prepopulated_fields = {"slug": ["name"]}
-    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+        models.ImageField: {"form_class": CheckedImageField},
+    }

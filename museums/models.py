@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from club.core.images import RandomName
+
 
 class Museum(models.Model):
     slug = models.SlugField(_("identifiant d'adresse"), unique=True)
@@ -21,7 +23,7 @@ class Museum(models.Model):
     website = models.URLField(_("site web"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     presentation = models.TextField(_("présentation"), blank=True)
-    picture = models.ImageField(_("image"), upload_to="museums/", blank=True)
+    picture = models.ImageField(_("image"), upload_to=RandomName("museums"), blank=True)
     picture_alt = models.CharField(_("description de l'image"), max_length=200, blank=True)
     is_active = models.BooleanField(_("visible"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)

@@ -9,7 +9,7 @@ operations that accept it.
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,6 +22,15 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="A unique key per operation: a retry with the same key replays the first answer.",
 )
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id must be an integer (or its digits as a string): 1.5, true or "1e3" are refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (isinstance(data, int) or (isinstance(data, str) and data.isdigit())):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 def error_body(code: str, message, details=None) -> dict:

@@ -4,10 +4,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 from django.utils import translation
 
+from club.core.ip import client_ip
 from club.members import services
 
 
 class ClubAccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """allauth's rate limits use the trusted proxies' word, like the lockout and the API."""
+        return client_ip(request)
+
     def get_login_redirect_url(self, request):
         return super().get_login_redirect_url(request) or reverse("club:dashboard")
 
@@ -28,7 +33,3 @@ class ClubAccountAdapter(DefaultAccountAdapter):
             # The welcome points are paid once the email is verified (and only once).
             services.member_email_verified(member=email_address.user)
         return confirmed
-
-    def set_password(self, user, password):
-        super().set_password(user, password)
-        services.member_password_changed(member=user)

@@ -8,12 +8,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from club.core.api import StrictPrimaryKeyRelatedField
 from club.members import services
 from club.members.models import Consent, Member
 from club.members.selectors import member_is_verified
+from museums.selectors import museums_visible
 
 
 class MeSerializer(serializers.ModelSerializer):
+    favourite_museum = StrictPrimaryKeyRelatedField(queryset=museums_visible(), allow_null=True, required=False)
+
     class Meta:
         model = Member
         fields = [
@@ -87,8 +91,11 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The Django request, so that django-axes counts this attempt with the site's and the admin's.
         member = authenticate(
-            request, email=serializer.validated_data["email"].lower(), password=serializer.validated_data["password"]
+            request._request,
+            email=serializer.validated_data["email"].lower(),
+            password=serializer.validated_data["password"],
         )
         if member is None:
             raise exceptions.AuthenticationFailed(_("Adresse e-mail ou mot de passe incorrect."))

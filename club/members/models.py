@@ -9,6 +9,7 @@ filters on it and needs an indexed column rather than a "latest row" subquery.
 The journal and the current answer change together in `club.members.services`.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -113,6 +114,15 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.email.lower()
+
+    def save(self, *args, **kwargs):
+        # A new password, whoever set it (the member through allauth, staff in the
+        # admin, `manage.py changepassword`), revokes the member's API token: the
+        # one place every password change goes through is here.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            apps.get_model("authtoken", "Token").objects.filter(user_id=self.pk).delete()
 
 
 class Consent(models.TextChoices):

@@ -131,11 +131,6 @@ def member_email_verified(*, member: Member) -> None:
         member_hooks_run(event=MemberEvent.EMAIL_VERIFIED, member=member)
 
 
-def member_password_changed(*, member: Member) -> None:
-    """A new password invalidates the member's API token (a new one is issued on request)."""
-    Token.objects.filter(user_id=member.pk).delete()
-
-
 def member_api_token(*, member: Member) -> str:
     """The member's API token, created on first request (one per member)."""
     token, _created = Token.objects.get_or_create(user=member)

@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -74,6 +75,7 @@ def verify_needed(request):
 
 
 @staff_required
+@permission_required("members.view_member", raise_exception=True)
 def staff_member_lookup(request):
     form = MemberLookupForm(request.GET or None)
     found = None

@@ -1,6 +1,7 @@
 """Admin of notifications (read-only, with failures and their reasons) and announcements."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -141,6 +142,8 @@ class AnnouncementAdmin(TranslationAdmin):
     def preview_view(self, request, pk):
         """The email as the staff member would receive it."""
         announcement = get_object_or_404(Announcement, pk=pk)
+        if not self.has_view_permission(request, announcement):
+            raise PermissionDenied
         sample = Notification(
             member=request.user,
             kind=announcement.kind,

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from club.core.links import link_validate
 from club.members.models import Consent
 
 
@@ -133,7 +134,13 @@ class Announcement(models.Model):
 
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(_("texte"))
-    url = models.CharField(_("lien"), max_length=300, blank=True, help_text=_("Adresse sur le site, ex. /boutique/"))
+    url = models.CharField(
+        _("lien"),
+        max_length=300,
+        blank=True,
+        validators=[link_validate],
+        help_text=_("Adresse sur le site (ex. /boutique/) ou adresse https d'un site autorisé."),
+    )
     target = models.CharField(_("destinataires"), max_length=20, choices=Target.choices, default=Target.ALL)
     museum = models.ForeignKey(
         "museums.Museum",

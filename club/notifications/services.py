@@ -16,12 +16,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from club.core.errors import DomainError
+from club.core.links import link_validate
 from club.core.queue import enqueue
 from club.members.models import ConsentRecord, Member
 from club.members.services import consent_set
@@ -29,6 +31,18 @@ from club.notifications.models import KIND_CONSENT, Announcement, Notification, 
 from club.notifications.selectors import wants_email
 from club.notifications.tasks import announcement_fanout_task, notification_email_task
 from museums.models import Museum
+
+
+class LinkNotAllowed(DomainError):
+    code = "link_not_allowed"
+    message = _("Indiquez une adresse du site (commençant par /) ou une adresse https d'un site autorisé.")
+
+
+def _validate_link(url: str) -> None:
+    try:
+        link_validate(url)
+    except ValidationError as error:
+        raise LinkNotAllowed(details={"url": url}) from error
 
 
 class AnnouncementAlreadySent(DomainError):
@@ -116,6 +130,7 @@ def notifications_sweep(*, older_than: timedelta = timedelta(minutes=3)) -> int:
 
 def announcement_save(*, announcement: Announcement, by: Member | None = None) -> Announcement:
     """Create or change an announcement; once it has started sending it can no longer change."""
+    _validate_link(announcement.url)
     with transaction.atomic():
         if announcement.pk is not None:
             stored = Announcement.objects.select_for_update().get(pk=announcement.pk)
@@ -175,6 +190,7 @@ def notification_broadcast(
     by: Member | None = None,
 ) -> Announcement:
     """What features call to tell many members (a new survey, a new video visit…)."""
+    _validate_link(url)
     announcement = Announcement.objects.create(
         title=title, body=body, url=url, target=target, museum=museum, scheduled_for=scheduled_for, created_by=by
     )

@@ -11,6 +11,8 @@ class LedgerConfig(AppConfig):
     label = "ledger"
     verbose_name = _("Points")
     museum_team_permissions = ALL_PERMISSIONS
+    # Moving points by hand, and deciding on it, is the club administration's.
+    museum_team_admin_only = ("add_adjustment", "change_adjustment", "delete_adjustment")
 
     def ready(self):
         from club.members.hooks import MemberEvent, member_hook_register

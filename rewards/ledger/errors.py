@@ -16,6 +16,17 @@ class InvalidAdjustment(DomainError):
     message = _("Un ajustement doit être un nombre entier non nul, avec un motif.")
 
 
+class SelfAdjustment(DomainError):
+    code = "self_adjustment"
+    message = _("Personne ne peut ajuster ses propres points : demandez à un autre administrateur.")
+    status = 403
+
+
+class AdjustmentTooLarge(DomainError):
+    code = "adjustment_too_large"
+    message = _("Un ajustement ne peut pas dépasser %(limit)s points.")
+
+
 class ApprovalNotAllowed(DomainError):
     code = "approval_not_allowed"
     message = _("Un ajustement doit être validé par un autre administrateur du club.")

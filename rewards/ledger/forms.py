@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AdjustmentForm(forms.Form):
     amount = forms.IntegerField(
+        min_value=-100_000,
+        max_value=100_000,
         label=_("Points (+ pour créditer, − pour débiter)"),
         help_text=_("Au-delà du seuil du club, un second administrateur doit valider."),
     )

@@ -33,9 +33,11 @@ from club.members.permissions import CLUB_ADMINISTRATION
 from rewards.ledger.defaults import create_missing_rules
 from rewards.ledger.errors import (
     AdjustmentAlreadyDecided,
+    AdjustmentTooLarge,
     ApprovalNotAllowed,
     InsufficientPoints,
     InvalidAdjustment,
+    SelfAdjustment,
     UnknownAction,
 )
 from rewards.ledger.models import (
@@ -389,6 +391,9 @@ def points_award(
 
 # --- Manual adjustments ---------------------------------------------------------------
 
+# A correction bigger than this is a typo, not a gesture (and would overflow the balance).
+ADJUSTMENT_MAX_POINTS = 100_000
+
 
 def _is_club_admin(user: Member) -> bool:
     return user.is_superuser or user.groups.filter(name=CLUB_ADMINISTRATION).exists()
@@ -407,20 +412,47 @@ def _apply_adjustment(adjustment: Adjustment, *, now: datetime) -> LedgerEntry:
     return _debit(account, amount=-adjustment.amount, now=now, **fields)
 
 
-def points_adjust(*, member: Member, amount: int, reason: str, by: Member, now: datetime | None = None) -> Adjustment:
-    """A staff correction (+/−) with a mandatory reason.
-
-    Up to `POINTS_ADJUSTMENT_APPROVAL_THRESHOLD` points it reaches the ledger at
-    once; above, it waits for another club administrator (`adjustment_approve`).
-    """
+def _validate_adjustment(*, member: Member, amount: int, reason: str, by: Member) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0 or not (reason or "").strip():
         raise InvalidAdjustment()
+    if abs(amount) > ADJUSTMENT_MAX_POINTS:
+        error = AdjustmentTooLarge(details={"limit": ADJUSTMENT_MAX_POINTS})
+        error.message = AdjustmentTooLarge.message % {"limit": ADJUSTMENT_MAX_POINTS}
+        raise error
+    if member.pk == by.pk:
+        raise SelfAdjustment()
+
+
+def _given_recently(*, member: Member, by: Member, now: datetime) -> int:
+    """Points one requester moved for one member over the rolling window (applied or waiting)."""
+    since = now - timedelta(days=settings.POINTS_ADJUSTMENT_WINDOW_DAYS)
+    rows = Adjustment.objects.filter(
+        member=member,
+        requested_by=by,
+        requested_at__gte=since,
+        status__in=[Adjustment.Status.APPLIED, Adjustment.Status.PENDING],
+    ).values_list("amount", flat=True)
+    return sum(abs(amount) for amount in rows)
+
+
+def points_adjust(*, member: Member, amount: int, reason: str, by: Member, now: datetime | None = None) -> Adjustment:
+    """A staff correction (+/−) with a mandatory reason, never of one's own account.
+
+    It reaches the ledger at once while what this requester has moved for this
+    member over `POINTS_ADJUSTMENT_WINDOW_DAYS` (this one included) stays within
+    `POINTS_ADJUSTMENT_APPROVAL_THRESHOLD`; beyond, it waits for another club
+    administrator (`adjustment_approve`) — so three corrections of 500 are one
+    of 1,500.
+    """
+    _validate_adjustment(member=member, amount=amount, reason=reason, by=by)
     now = now or timezone.now()
     with transaction.atomic(), bounded_locks():
+        lock_account(member.pk)  # serialises requests for one member: the window sum is exact
+        given = _given_recently(member=member, by=by, now=now)
         adjustment = Adjustment.objects.create(
             member=member, amount=amount, reason=reason.strip(), requested_by=by, requested_at=now
         )
-        if abs(amount) <= settings.POINTS_ADJUSTMENT_APPROVAL_THRESHOLD:
+        if given + abs(amount) <= settings.POINTS_ADJUSTMENT_APPROVAL_THRESHOLD:
             _apply_adjustment(adjustment, now=now)
             adjustment.status = Adjustment.Status.APPLIED
             adjustment.decided_by = by
@@ -431,7 +463,7 @@ def points_adjust(*, member: Member, amount: int, reason: str, by: Member, now: 
 
 def _decide(adjustment: Adjustment, *, by: Member, approve: bool, now: datetime | None) -> Adjustment:
     now = now or timezone.now()
-    if not _is_club_admin(by) or by.pk == adjustment.requested_by_id:
+    if not _is_club_admin(by) or by.pk in (adjustment.requested_by_id, adjustment.member_id):
         raise ApprovalNotAllowed()
     with transaction.atomic(), bounded_locks():
         lock_account(adjustment.member_id)

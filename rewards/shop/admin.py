@@ -5,11 +5,9 @@ overwriting the number (`gift_save` keeps it), so a form saved during a rush
 cannot undo sales.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,6 +16,8 @@ from modeltranslation.admin import TranslationAdmin
 
 from club.core.admin_base import ReadOnlyAdmin
 from club.core.errors import DomainError
+from club.core.exports import csv_write_rows, csv_writer
+from club.core.images import CheckedImageField
 from rewards.shop import services
 from rewards.shop.models import Gift, Redemption
 
@@ -38,6 +38,7 @@ class GiftAdmin(TranslationAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["thumbnail_preview"]
+    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
 
     def get_readonly_fields(self, request, obj=None):
         # The stock is typed once, at creation; afterwards it only moves by delta.
@@ -79,11 +80,12 @@ class RedemptionAdmin(ReadOnlyAdmin):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="bons-{stamp}.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-        writer = csv.writer(response, delimiter=";")
+        writer = csv_writer(response)
         writer.writerow(["code", "cadeau", "membre", "numero", "statut", "musee", "points", "commande", "remis"])
         rows = queryset.select_related("gift", "member", "museum").order_by("created_at")
-        for r in rows.iterator(chunk_size=2000):
-            writer.writerow(
+        csv_write_rows(
+            writer,
+            (
                 [
                     r.code,
                     r.gift.name,
@@ -95,7 +97,9 @@ class RedemptionAdmin(ReadOnlyAdmin):
                     timezone.localtime(r.created_at).isoformat(timespec="minutes"),
                     timezone.localtime(r.collected_at).isoformat(timespec="minutes") if r.collected_at else "",
                 ]
-            )
+                for r in rows.iterator(chunk_size=2000)
+            ),
+        )
         return response
 
     @admin.action(description=_("Annuler les bons sélectionnés (points et stock rendus)"), permissions=["change"])

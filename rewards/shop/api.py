@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from club.core.api import IDEMPOTENCY_PARAMETER
+from club.core.api import IDEMPOTENCY_PARAMETER, StrictPrimaryKeyRelatedField
 from club.core.idempotency import idempotent
 from rewards.ledger.selectors import balance_of
 from rewards.shop import services
@@ -66,7 +66,7 @@ class GiftViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RedemptionSerializer(serializers.ModelSerializer):
-    gift = serializers.PrimaryKeyRelatedField(queryset=Gift.objects.all())
+    gift = StrictPrimaryKeyRelatedField(queryset=Gift.objects.all())
     gift_name = serializers.CharField(source="gift.name", read_only=True)
     museum = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 

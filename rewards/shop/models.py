@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from club.core.codes import code_generate
+from club.core.images import RandomName
 from rewards.shop.fulfilments import STOCK, fulfilment_choices
 
 
@@ -50,8 +51,8 @@ class Gift(models.Model):
         on_delete=models.SET_NULL,
         related_name="gifts",
     )
-    picture = models.ImageField(_("image"), upload_to="gifts/", blank=True)
-    thumbnail = models.ImageField(upload_to="gifts/thumbs/", blank=True, editable=False)
+    picture = models.ImageField(_("image"), upload_to=RandomName("gifts"), blank=True)
+    thumbnail = models.ImageField(upload_to=RandomName("gifts/thumbs"), blank=True, editable=False)
     picture_alt = models.CharField(_("description de l'image"), max_length=200, blank=True)
     available_from = models.DateTimeField(_("disponible à partir du"), null=True, blank=True)
     available_until = models.DateTimeField(_("disponible jusqu'au"), null=True, blank=True)

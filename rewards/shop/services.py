@@ -235,7 +235,7 @@ def gift_picture_set(*, gift: Gift, picture: File | None = None) -> Gift:
         gift.picture.save(Path(picture.name or "picture").name, picture, save=False)
     if gift.picture:
         with gift.picture.open("rb") as source:
-            gift.thumbnail.save(f"{gift.slug}.jpg", thumbnail_from(source), save=False)
+            gift.thumbnail.save("thumbnail.jpg", thumbnail_from(source), save=False)
     Gift.objects.filter(pk=gift.pk).update(picture=gift.picture.name, thumbnail=gift.thumbnail.name)
     return gift
 

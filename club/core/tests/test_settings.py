@@ -40,3 +40,16 @@ def test_production_refuses_wildcard_hosts_and_missing_secret():
 def test_seed_demo_refuses_to_run_in_production():
     result = _manage("seed_demo", **PRODUCTION, DATABASE_URL="sqlite:///:memory:")
     assert result.returncode != 0 and "--force" in result.stderr
+
+
+def test_production_keeps_connections_answers_json_only_and_trusts_no_proxy_by_default():
+    script = (
+        "from django.conf import settings as s; db = s.DATABASES['default'];"
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'],"
+        " s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    result = _manage("shell", "-c", script, **PRODUCTION, DATABASE_URL="postgres://club@db.internal/club")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "600 True ['rest_framework.renderers.JSONRenderer'] 0 0"
+    behind_proxy = _manage("shell", "-c", script, **PRODUCTION, TRUSTED_PROXIES="1", CONN_MAX_AGE="0")
+    assert behind_proxy.stdout.split("\n")[-2].startswith("0 True") and behind_proxy.stdout.strip().endswith("1 1")

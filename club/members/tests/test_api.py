@@ -67,3 +67,31 @@ def test_openapi_schema_is_valid_and_warning_free(tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert "/api/v1/redemptions/" in out.read_text()
+
+
+def test_the_api_refuses_a_hidden_museum_and_a_float_where_an_id_is_expected():
+    from rest_framework.test import APIClient
+
+    from club.members.tests.factories import MemberFactory, MuseumFactory
+
+    member = MemberFactory()
+    api = APIClient()
+    api.force_authenticate(member)
+    hidden = MuseumFactory(is_active=False)
+    visible = MuseumFactory()
+    for value in [hidden.pk, float(visible.pk) + 0.5, True, "1e3"]:
+        response = api.patch("/api/v1/me/", {"favourite_museum": value}, format="json")
+        assert response.status_code == 400 and response.json()["code"] == "invalid", value
+    assert api.patch("/api/v1/me/", {"favourite_museum": visible.pk}, format="json").status_code == 200
+    member.refresh_from_db()
+    assert member.favourite_museum == visible
+    refused = api.post("/api/v1/redemptions/", {"gift": 1.5}, format="json")
+    assert refused.status_code == 400
+
+
+def test_a_password_reset_for_an_address_that_is_no_member_sends_nothing_and_reveals_nothing(client):
+    from django.core import mail
+    from django.urls import reverse
+
+    response = client.post(reverse("account_reset_password"), {"email": "inconnu@exemple.fr"}, follow=True)
+    assert response.status_code == 200 and len(mail.outbox) == 0

@@ -40,6 +40,7 @@ def test_signup_verify_and_see_membership_card(page, live_server, axe_check):
 
     link = re.search(r"https?://\S+/compte/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
+    page.get_by_role("button", name="Confirmer").click()
     page.wait_for_url("**/mon-club/")
     page.get_by_role("heading", name="Bonjour Inès !").wait_for()
     member = Member.objects.get(email="ines@exemple.fr")

@@ -23,7 +23,6 @@ TEAM_CAN = {
     "shop.view_redemption",
     "shop.change_redemption",  # hand a gift over, cancel a voucher
     "ledger.view_ledgerentry",
-    "ledger.add_adjustment",
     "ledger.change_earningrule",
 }
 TEAM_CANNOT = {
@@ -31,6 +30,8 @@ TEAM_CANNOT = {
     "members.delete_member",
     "members.view_consentrecord",
     "museums.delete_museum",
+    "ledger.add_adjustment",  # moving points by hand is the club administration's
+    "ledger.change_adjustment",
     "notifications.add_announcement",
     "notifications.view_notification",
     "core.view_idempotencykey",

@@ -139,3 +139,26 @@ def test_an_announcement_cannot_change_once_it_has_started_sending(admin_client)
     admin_client.post(change, {"title": "Trop tard", "body": "x", "target": "all"})
     announcement.refresh_from_db()
     assert announcement.title == "Nocturne vendredi"
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(document.cookie)", "https://evil.example/", "//evil.example"])
+def test_an_announcement_link_that_could_carry_an_attack_is_refused(admin_client, link):
+    add = reverse("admin:notifications_announcement_add")
+    response = admin_client.post(
+        add, {"title_fr": "Nocturne", "body_fr": "Entrée libre.", "url": link, "target": "all"}
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors["url"]
+    with pytest.raises(notifications.LinkNotAllowed):
+        notifications.notification_broadcast(title="Nocturne", body="Entrée libre.", url=link)
+    assert not Announcement.objects.exists()
+
+
+def test_the_preview_needs_the_right_to_see_announcements_and_an_unknown_one_is_a_404(client, admin_client):
+    from club.members.tests.factories import StaffFactory
+
+    announcement = _announcement()
+    preview = reverse("admin:notifications_announcement_preview", args=[announcement.pk])
+    client.force_login(StaffFactory())  # staff with no permission
+    assert client.get(preview).status_code == 403
+    assert admin_client.get(reverse("admin:notifications_announcement_preview", args=[999999])).status_code == 404
+    assert admin_client.get(reverse("ledger_adjust_points", args=[999999])).status_code == 404

@@ -89,3 +89,45 @@ def test_club_administrators_adjust_and_approve_through_the_admin_by_group_right
     client.post(reverse("admin:ledger_adjustment_changelist"), {"action": "approve", "_selected_action": [pending.pk]})
     pending.refresh_from_db()
     assert pending.status == "applied" and balance_of(member=member) == 900
+
+
+def test_nobody_adjusts_their_own_points_not_even_an_administrator(admins):
+    from rewards.ledger.errors import SelfAdjustment
+
+    first, _second = admins
+    with pytest.raises(SelfAdjustment):
+        ledger_services.points_adjust(member=first, amount=500, reason="Pour moi", by=first)
+    assert not Adjustment.objects.exists() and balance_of(member=first) == 0
+
+
+def test_three_adjustments_under_the_threshold_add_up_and_wait_for_approval(member, admins):
+    first, second = admins
+    applied = [ledger_services.points_adjust(member=member, amount=250, reason="Geste", by=first) for _ in range(2)]
+    third = ledger_services.points_adjust(member=member, amount=250, reason="Geste", by=first)
+    assert [a.status for a in applied] == ["applied", "applied"] and third.status == "pending"
+    assert balance_of(member=member) == 500
+    # Another administrator has their own budget for this member.
+    assert ledger_services.points_adjust(member=member, amount=100, reason="Geste", by=second).status == "applied"
+
+
+def test_the_member_adjusted_cannot_approve_their_own_pending_adjustment(admins):
+    first, second = admins
+    pending = ledger_services.points_adjust(member=second, amount=900, reason="Concours", by=first)
+    with pytest.raises(ApprovalNotAllowed):
+        ledger_services.adjustment_approve(adjustment=pending, by=second)
+
+
+def test_an_absurd_amount_is_a_form_error_and_the_museum_team_cannot_adjust(client, member, admins):
+    from django.urls import reverse
+
+    from club.members.permissions import MUSEUM_TEAM
+
+    client.force_login(admins[0])
+    adjust = reverse("ledger_adjust_points", args=[member.pk])
+    page = client.post(adjust, {"amount": str(10**12), "reason": "Faute de frappe"})
+    assert page.status_code == 200 and page.context["form"].errors["amount"]
+    assert not Adjustment.objects.exists()
+    team = StaffFactory()
+    team.groups.add(Group.objects.get(name=MUSEUM_TEAM))
+    client.force_login(team)
+    assert client.get(adjust).status_code == 403

@@ -231,3 +231,14 @@ def test_a_server_error_frees_the_key_so_the_client_may_retry(api, member, give,
     monkeypatch.undo()
     retry = api.post("/api/v1/redemptions/", {"gift": gift.pk}, format="json", HTTP_IDEMPOTENCY_KEY="occupe")
     assert retry.status_code == 201 and Redemption.objects.count() == 1
+
+
+def test_a_password_set_by_staff_in_the_admin_revokes_the_token_too(api, member, admin_client):
+    old = Token.objects.get(user=member).key
+    response = admin_client.post(
+        f"/admin/members/member/{member.pk}/password/",
+        {"password1": "un mot de passe tout neuf", "password2": "un mot de passe tout neuf", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert not Token.objects.filter(key=old).exists()
+    assert api.get("/api/v1/me/points/").status_code == 401

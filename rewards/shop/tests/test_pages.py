@@ -170,3 +170,68 @@ def test_the_museum_team_sees_the_desk_and_member_look_up_links_by_group_rights(
     page = client.get(reverse("members:staff_lookup"), {"number": MemberFactory().membership_number}).content.decode()
     assert reverse("shop:desk") in page  # "Remise des cadeaux" in the navigation
     assert "Ouvrir la fiche dans l'administration" in page
+
+
+def _gift_form(gift, **changes):
+    data = {
+        "slug": gift.slug,
+        "name_fr": gift.name,
+        "points": gift.points,
+        "fulfilment": "stock",
+        "is_active": "on",
+        "position": 0,
+        "restock": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_truncated_jpeg_or_a_huge_bitmap_is_a_form_error_and_leaves_no_file(admin_client, settings):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    gift = GiftFactory(name="Sac", points=240)
+    change = reverse("admin:shop_gift_change", args=[gift.pk])
+    jpeg = io.BytesIO()
+    Image.new("RGB", (400, 300)).save(jpeg, format="JPEG")
+    huge = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(huge, format="PNG", optimize=True)
+    for name, data in [("sac.jpg", jpeg.getvalue()[:600]), ("sac.png", huge.getvalue())]:
+        response = admin_client.post(change, _gift_form(gift, picture=SimpleUploadedFile(name, data)))
+        assert response.status_code == 200 and response.context["adminform"].form.errors["picture"]
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_a_good_picture_is_stored_under_a_random_name_with_its_thumbnail(admin_client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    gift = GiftFactory(name="Sac", points=240)
+    jpeg = io.BytesIO()
+    Image.new("RGB", (1200, 900), (30, 90, 40)).save(jpeg, format="JPEG")
+    upload = SimpleUploadedFile("../../mon sac.jpg", jpeg.getvalue())
+    response = admin_client.post(reverse("admin:shop_gift_change", args=[gift.pk]), _gift_form(gift, picture=upload))
+    assert response.status_code == 302
+    gift.refresh_from_db()
+    assert gift.picture.name.startswith("gifts/") and "sac" not in gift.picture.name
+    assert gift.thumbnail.name.startswith("gifts/thumbs/") and gift.thumbnail.size > 0
+
+
+def test_the_voucher_export_writes_formulas_as_text(admin_client, give):
+    member = MemberFactory(email="x@exemple.fr", display_name="=cmd|'/Ccalc'!A0")
+    member.email = '=HYPERLINK("http://evil")@exemple.fr'
+    member.save(update_fields=["email"])
+    give(member, 60)
+    redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(name="@Carte", points=60))
+    response = admin_client.post(
+        reverse("admin:shop_redemption_changelist"),
+        {"action": "export_csv", "_selected_action": [redemption.pk]},
+    )
+    body = response.content.decode("utf-8-sig")
+    assert "'@Carte" in body and "'=HYPERLINK" in body
+    assert ";=" not in body and ";@" not in body
