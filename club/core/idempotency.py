@@ -111,6 +111,7 @@ def idempotent(method):
                 _store_answer(record, response)
             return response
 
+    wrapper.idempotent = True  # type: ignore[attr-defined]  # the schema documents 409, 422 and 503
     return wrapper
 
 

@@ -1,12 +1,13 @@
 """API of the member's notifications and email preferences."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from club.core.schema import page_of
 from club.notifications import services as notifications
 from club.notifications.models import Notification, NotificationKind
 from club.notifications.selectors import email_preferences_of, inbox_of, notifications_unread_count
@@ -16,6 +17,12 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+
+
+# What the list answers: the unread count, then one page of notifications.
+NotificationPageSerializer = page_of(
+    "NotificationPage", NotificationSerializer(many=True), unread=serializers.IntegerField()
+)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -29,6 +36,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Notification.objects.none()
         return inbox_of(member=self.request.user)
 
+    @extend_schema(
+        responses=NotificationPageSerializer,
+        parameters=[OpenApiParameter("page", int, description="A page number within the inbox.")],
+    )
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         unread = notifications_unread_count(member=request.user)

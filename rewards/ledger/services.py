@@ -416,9 +416,8 @@ def _validate_adjustment(*, member: Member, amount: int, reason: str, by: Member
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0 or not (reason or "").strip():
         raise InvalidAdjustment()
     if abs(amount) > ADJUSTMENT_MAX_POINTS:
-        error = AdjustmentTooLarge(details={"limit": ADJUSTMENT_MAX_POINTS})
-        error.message = AdjustmentTooLarge.message % {"limit": ADJUSTMENT_MAX_POINTS}
-        raise error
+        limit = {"limit": ADJUSTMENT_MAX_POINTS}
+        raise AdjustmentTooLarge(AdjustmentTooLarge.message % limit, details=limit)
     if member.pk == by.pk:
         raise SelfAdjustment()
 
