@@ -1,13 +1,13 @@
 """API of the member's notifications and email preferences."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from club.core.schema import page_of
 from club.notifications import services as notifications
 from club.notifications.models import Notification, NotificationKind
 from club.notifications.selectors import email_preferences_of, inbox_of, notifications_unread_count
@@ -19,10 +19,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
 
 
-# What the list answers: the unread count, then one page of notifications.
-NotificationPageSerializer = page_of(
-    "NotificationPage", NotificationSerializer(many=True), unread=serializers.IntegerField()
-)
+class InboxPagination(PageNumberPagination):
+    """Pages of the inbox; the list adds the unread count in front (documented here)."""
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["properties"] = {"unread": {"type": "integer", "example": 2}, **page["properties"]}
+        page["required"] = ["unread", *page.get("required", [])]
+        return page
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -30,16 +34,13 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = InboxPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return Notification.objects.none()
         return inbox_of(member=self.request.user)
 
-    @extend_schema(
-        responses=NotificationPageSerializer,
-        parameters=[OpenApiParameter("page", int, description="A page number within the inbox.")],
-    )
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         unread = notifications_unread_count(member=request.user)
