@@ -11,7 +11,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST)/ — Ctrl+C to stop."
-	$(BIN)/python manage.py runserver $(HOST)
+	SITE_URL="$${SITE_URL:-http://$(HOST)}" $(BIN)/python manage.py runserver $(HOST)
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

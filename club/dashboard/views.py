@@ -6,7 +6,7 @@ from club.core.qr import qr_svg
 from club.members.decorators import member_required
 from museums.selectors import museums_visible
 from rewards.ledger.selectors import balance_of, expiring_soon
-from rewards.shop.selectors import next_goals, redemptions_open_count
+from rewards.shop.selectors import next_goals, redemptions_open_count, within_reach
 
 
 def home(request):
@@ -25,6 +25,7 @@ def dashboard(request):
             "member": member,
             "qr_svg": qr_svg(member.membership_number),
             "balance": balance,
+            "within_reach": within_reach(balance=balance),
             "goals": next_goals(balance=balance),
             "expiring": expiring_soon(member=member),
             "open_vouchers": redemptions_open_count(member=member),

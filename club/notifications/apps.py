@@ -10,3 +10,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications et annonces")
     # Announcements to the whole club are sent by the club administration.
     museum_team_permissions: tuple[str, ...] = ()
+
+    def ready(self):
+        from club.members.hooks import MemberEvent, member_hook_register
+        from club.notifications.welcome import welcome_notification
+
+        member_hook_register(event=MemberEvent.EMAIL_VERIFIED, hook=welcome_notification)

@@ -16,7 +16,16 @@ class LedgerConfig(AppConfig):
 
     def ready(self):
         from club.members.hooks import MemberEvent, member_hook_register
+        from rewards.ledger.registries import earning_way_register
         from rewards.ledger.welcome import profile_points, welcome_points
 
         member_hook_register(event=MemberEvent.EMAIL_VERIFIED, hook=welcome_points)
         member_hook_register(event=MemberEvent.PROFILE_COMPLETED, hook=profile_points)
+        earning_way_register(
+            "signup", url_name="account_signup", how=_("Adhérez au club et confirmez votre adresse e-mail.")
+        )
+        earning_way_register(
+            "profile_completed",
+            url_name="members:profile",
+            how=_("Indiquez votre prénom ou pseudonyme et votre musée préféré dans votre profil."),
+        )

@@ -137,7 +137,8 @@ class LedgerEntry(models.Model):
         """
         label = self.get_reason_display()
         about = self.object_name or self.subject
-        return f"{label} : {about}" if about else str(label)
+        # The colon's spacing is the language's: "Cadeau : Sac" but "Gift: Tote bag".
+        return _("%(reason)s : %(about)s") % {"reason": label, "about": about} if about else str(label)
 
 
 class PointsLot(models.Model):

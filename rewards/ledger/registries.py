@@ -20,24 +20,48 @@ After-award hooks
     committed (never for a repeat, a reached cap or a rolled-back award). Badges
     use it. A hook that fails is logged and does not undo the award.
 
+Ways to earn
+    `earning_way_register(action, url_name=…, how=…)`: a feature that pays for
+    an action says where members do it, so "Comment gagner des points" lists
+    only what exists (surveys appear with the surveys feature), with the
+    points and caps of the action's earning rule.
+
 Features register in their `AppConfig.ready()`.
 """
 
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rewards.ledger.models import LedgerEntry
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class EarningWay:
+    action: str
+    url_name: str  # where members do it
+    how: Any  # a short, translatable sentence: "Confirmez votre adresse e-mail."
+
+
 ReferenceResolver = Callable[[list[str]], dict[str, str]]
 AfterAwardHook = Callable[["LedgerEntry"], object]
 
 _resolvers: dict[str, ReferenceResolver] = {}
 _after_award: list[AfterAwardHook] = []
+_earning_ways: dict[str, EarningWay] = {}
+
+
+def earning_way_register(action: str, *, url_name: str, how: Any) -> None:
+    _earning_ways[action] = EarningWay(action=action, url_name=url_name, how=how)
+
+
+def earning_ways() -> tuple[EarningWay, ...]:
+    return tuple(_earning_ways.values())
 
 
 def reference_resolver_register(prefix: str, resolver: ReferenceResolver) -> None:

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 
 from club.members.models import Member
-from rewards.ledger.models import Account, LedgerEntry, PointsLot
-from rewards.ledger.registries import references_describe
+from rewards.ledger.models import Account, EarningRule, LedgerEntry, PointsLot, Reason
+from rewards.ledger.periods import period_start
+from rewards.ledger.registries import earning_ways, references_describe
 
 
 def balance_of(*, member: Member | None) -> int:
@@ -90,3 +91,55 @@ def ledger_sequence_breaks() -> list[dict]:
         .values("member_id", "id", "amount", "balance_after", "previous")
     )
     return [dict(row) for row in breaks]
+
+
+@dataclass(frozen=True)
+class EarningLine:
+    """One way to earn points, as one member sees it today."""
+
+    action: str
+    label: str
+    how: object
+    url_name: str
+    points: int
+    cap_count: int | None
+    cap_period: str
+    earned: int  # awards of this action within the cap's current period
+
+    @property
+    def reached(self) -> bool:
+        return self.cap_count is not None and self.earned >= self.cap_count
+
+
+def earning_guide(*, member: Member | None, now: datetime | None = None) -> list[EarningLine]:
+    """The ways to earn that exist, with their points and caps, and what the member already earned.
+
+    Two queries whatever the number of ways: the rules, and one aggregate of the
+    member's awards per action within each cap's period.
+    """
+    now = now or timezone.now()
+    ways = list(earning_ways())
+    rules = {rule.action: rule for rule in EarningRule.objects.filter(action__in=[w.action for w in ways])}
+    ways = [way for way in ways if way.action in rules and rules[way.action].is_active]
+    counts: dict[str, int] = {}
+    if member is not None and member.is_authenticated and ways:
+        aggregates = {}
+        for way in ways:
+            rule = rules[way.action]
+            start = period_start(rule.cap_period, now)
+            window = Q(reason=way.action) & (Q(created_at__gte=start) if start else Q())
+            aggregates[way.action] = Count("id", filter=window)
+        counts = LedgerEntry.objects.filter(member_id=member.pk).aggregate(**aggregates)
+    return [
+        EarningLine(
+            action=way.action,
+            label=str(Reason(way.action).label),
+            how=way.how,
+            url_name=way.url_name,
+            points=rules[way.action].points,
+            cap_count=rules[way.action].cap_count,
+            cap_period=rules[way.action].cap_period,
+            earned=counts.get(way.action, 0),
+        )
+        for way in ways
+    ]

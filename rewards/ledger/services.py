@@ -50,6 +50,7 @@ from rewards.ledger.models import (
     PointsLot,
     Reason,
 )
+from rewards.ledger.periods import period_start
 from rewards.ledger.registries import after_award_hooks, after_award_run
 
 # --- Locks (member first; `club.core.locks` bounds the wait) ---------------
@@ -225,18 +226,6 @@ def points_refund(
 # --- Earning ----------------------------------------------------------------------
 
 
-def _period_start(period: str, now: datetime) -> datetime | None:
-    local = timezone.localtime(now)
-    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    starts = {
-        EarningRule.Period.DAY: day,
-        EarningRule.Period.WEEK: day - timedelta(days=day.weekday()),
-        EarningRule.Period.MONTH: day.replace(day=1),
-        EarningRule.Period.YEAR: day.replace(month=1, day=1),
-    }
-    return starts.get(EarningRule.Period(period))
-
-
 _RULE_CACHE_SECONDS = 60
 
 
@@ -293,7 +282,7 @@ def _cap_condition(rule: EarningRule | None, *, member_id: int, now: datetime) -
     """SQL that is true while the rule's cap leaves room (counted under the account lock)."""
     if rule is None or rule.cap_count is None:
         return "1 = 1", []
-    start = _period_start(rule.cap_period, now)
+    start = period_start(rule.cap_period, now)
     sql = f"(SELECT COUNT(*) FROM {LedgerEntry._meta.db_table} WHERE member_id = %s AND reason = %s"
     params: list = [member_id, rule.action]
     if start is not None:

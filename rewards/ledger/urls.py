@@ -5,4 +5,5 @@ from rewards.ledger import views
 app_name = "ledger"
 urlpatterns = [
     path("mon-club/points/", views.points_history, name="history"),
+    path("gagner-des-points/", views.earn, name="earn"),
 ]

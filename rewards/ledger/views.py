@@ -4,9 +4,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from club.members.decorators import member_required
-from rewards.ledger.selectors import balance_of, history_of, history_page_describe
+from rewards.ledger.selectors import balance_of, earning_guide, history_of, history_page_describe
 
 HISTORY_PAGE_SIZE = 50
+
+
+def earn(request):
+    """ "Comment gagner des points": the ways that exist, their points and caps, what is already earned."""
+    member = request.user if request.user.is_authenticated else None
+    return render(request, "ledger/earn.html", {"lines": earning_guide(member=member)})
 
 
 @member_required

@@ -59,6 +59,12 @@ def next_goals(*, balance: int, limit: int = 3) -> list[GiftOffer]:
     return [offer for offer in catalogue_for(balance=balance) if not offer.affordable][:limit]
 
 
+def within_reach(*, balance: int, limit: int = 3) -> list[GiftOffer]:
+    """The dearest gifts the member can afford now and that are not sold out: "à votre portée"."""
+    affordable = [offer for offer in catalogue_for(balance=balance) if offer.affordable and offer.available]
+    return sorted(affordable, key=lambda offer: -offer.gift.points)[:limit]
+
+
 def redemptions_of(*, member: Member) -> QuerySet[Redemption]:
     return Redemption.objects.filter(member_id=member.pk).select_related("gift", "museum").order_by("-created_at")
 

@@ -103,3 +103,13 @@ def test_a_failing_hook_never_undoes_the_award(member, django_capture_on_commit_
     finally:
         after_award_unregister(broken)
     assert LedgerEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_history_in_english_has_english_punctuation(client, member, give):
+    give(member, 500)
+    gift = GiftFactory(name="Vernissage VIP", name_en="VIP opening", points=180)
+    redemption_cancel(redemption=gift_redeem(member=member, gift=gift), by=member)
+    client.force_login(member)
+    client.post(reverse("set_language"), {"language": "en"})
+    english = client.get(reverse("ledger:history")).content.decode()
+    assert "Refund: VIP opening" in english and "Gift: VIP opening" in english
