@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from club.core.errors import DomainError
 from club.core.qr import qr_svg
@@ -37,10 +37,32 @@ def gift_detail(request, slug):
     )
 
 
-@require_POST
+def _confirm(request, **context):
+    return render(request, "shop/confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @member_required
 def gift_redeem(request, slug):
+    """GET asks "spend N points?", with the balance before and after; POST spends them."""
     gift = get_object_or_404(gifts_in_shop(), slug=slug)
+    if request.method == "GET":
+        offer = gift_offer(gift=gift, balance=balance_of(member=request.user))
+        if not offer.affordable or not offer.available:
+            return redirect("shop:gift", slug=slug)
+        points = ngettext("%(points)s point", "%(points)s points", gift.points) % {"points": gift.points}
+        return _confirm(
+            request,
+            gift=gift,
+            title=_("Échanger %(points)s contre « %(gift)s » ?") % {"points": points, "gift": gift.name},
+            text=_(
+                "Votre solde passera de %(before)s à %(after)s points. Le bon est à retirer dans les %(days)s jours."
+            )
+            % {"before": offer.balance, "after": offer.balance - gift.points, "days": gift.validity_days},
+            action=reverse("shop:redeem", args=[slug]),
+            confirm_label=_("Oui, échanger"),
+            back_url=reverse("shop:gift", args=[slug]),
+        )
     try:
         with transaction.atomic(durable=True):
             redemption = services.gift_redeem(member=request.user, gift=gift)
@@ -69,10 +91,26 @@ def voucher(request, code):
     return render(request, "shop/voucher.html", {"redemption": redemption, "qr_svg": qr_svg(redemption.code)})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_required
 def voucher_cancel(request, code):
+    """GET asks "give this voucher back?"; POST cancels it and gives the points back."""
     redemption = _own_voucher(request, code)
+    if request.method == "GET":
+        if redemption.status != Redemption.Status.ISSUED:
+            return redirect("shop:voucher", code=code)
+        return _confirm(
+            request,
+            gift=redemption.gift,
+            title=_("Annuler le bon « %(gift)s » ?") % {"gift": redemption.gift.name},
+            text=_("Vos %(points)s points vous seront rendus et le cadeau retournera en boutique.")
+            % {"points": redemption.points},
+            action=reverse("shop:voucher_cancel", args=[code]),
+            confirm_label=_("Oui, annuler le bon"),
+            back_url=reverse("shop:voucher", args=[code]),
+            back_label=_("Non, garder le bon"),
+            danger=True,
+        )
     try:
         with transaction.atomic(durable=True):
             services.redemption_cancel(redemption=redemption, by=request.user)
@@ -112,10 +150,28 @@ def desk_collect(request, code):
     return redirect(f"{reverse('shop:desk')}?code={code}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 @permission_required("shop.change_redemption", raise_exception=True)
 def desk_cancel(request, code):
+    """GET asks the desk to confirm; POST cancels the voucher and gives the member their points."""
+    if request.method == "GET":
+        try:
+            found = services.redemption_find(code=code)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("shop:desk")
+        return _confirm(
+            request,
+            gift=found.gift,
+            title=_("Annuler le bon « %(gift)s » de %(member)s ?") % {"gift": found.gift, "member": found.member},
+            text=_("Ses %(points)s points lui seront rendus ; le cadeau ne doit pas être remis.")
+            % {"points": found.points},
+            action=reverse("shop:desk_cancel", args=[code]),
+            confirm_label=_("Oui, annuler le bon"),
+            back_url=f"{reverse('shop:desk')}?code={code}",
+            danger=True,
+        )
     try:
         with transaction.atomic(durable=True):
             redemption = services.redemption_cancel(redemption=services.redemption_find(code=code), by=request.user)

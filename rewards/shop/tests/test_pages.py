@@ -235,3 +235,45 @@ def test_the_voucher_export_writes_formulas_as_text(admin_client, give):
     body = response.content.decode("utf-8-sig")
     assert "'@Carte" in body and "'=HYPERLINK" in body
     assert ";=" not in body and ";@" not in body
+
+
+def test_spending_points_asks_first_and_a_get_spends_nothing(client, member, give):
+    give(member, 300)
+    gift = GiftFactory(name="Sac", slug="sac", points=240)
+    client.force_login(member)
+    confirm = client.get(reverse("shop:redeem", args=["sac"]))
+    body = confirm.content.decode()
+    assert confirm.status_code == 200 and "Échanger 240 points contre « Sac » ?" in body
+    assert "Votre solde passera de 300 à 60 points" in body
+    assert not Redemption.objects.exists() and balance_of(member=member) == 300
+    client.post(reverse("shop:redeem", args=["sac"]))
+    assert Redemption.objects.get().gift == gift
+
+
+def test_a_gift_out_of_reach_goes_back_to_its_page_instead_of_asking(client, member, give):
+    give(member, 10)
+    GiftFactory(slug="sac", points=240)
+    client.force_login(member)
+    assert client.get(reverse("shop:redeem", args=["sac"])).url == reverse("shop:gift", args=["sac"])
+
+
+def test_cancelling_a_voucher_asks_first_in_red(client, member, give):
+    give(member, 60)
+    redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(name="Carte", points=60))
+    client.force_login(member)
+    confirm = client.get(reverse("shop:voucher_cancel", args=[redemption.code])).content.decode()
+    assert "Annuler le bon « Carte » ?" in confirm and "button-danger" in confirm
+    redemption.refresh_from_db()
+    assert redemption.status == "issued"
+
+
+def test_the_desk_confirms_a_cancellation_and_shows_a_voucher_not_to_hand_over(client, member, give, desk_staff):
+    give(member, 60)
+    redemption = shop_services.gift_redeem(member=member, gift=GiftFactory(name="Carte", points=60))
+    client.force_login(desk_staff)
+    confirm = client.get(reverse("shop:desk_cancel", args=[redemption.code])).content.decode()
+    assert "button-danger" in confirm and "ne doit pas être remis" in confirm
+    client.post(reverse("shop:desk_cancel", args=[redemption.code]))
+    page = client.get(reverse("shop:desk"), {"code": redemption.code}).content.decode()
+    assert "Ne pas remettre" in page and "annulé le" in page
+    assert "À retirer avant le" not in page and "Marquer comme remis" not in page
