@@ -42,6 +42,7 @@ urlpatterns = [
     path("mon-club/", include("club.dashboard.urls")),
     path("mon-club/", include("club.members.urls")),
     path("musees/", include("museums.urls")),
+    path("equipe/", include("club.staff.urls")),
     path("", include("rewards.shop.urls")),
     path("", include("rewards.ledger.urls")),
     path("", include("club.notifications.urls")),

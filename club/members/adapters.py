@@ -14,7 +14,8 @@ class ClubAccountAdapter(DefaultAccountAdapter):
         return client_ip(request)
 
     def get_login_redirect_url(self, request):
-        return super().get_login_redirect_url(request) or reverse("club:dashboard")
+        # Staff land on "Espace équipe", members on "Mon club" (an explicit ?next= wins, as allauth does).
+        return reverse("staff:hub") if request.user.is_staff else reverse("club:dashboard")
 
     def get_email_verification_redirect_url(self, email_address):
         return reverse("club:dashboard")

@@ -154,8 +154,8 @@ class ProfileForm(forms.Form):
 
 class MemberLookupForm(forms.Form):
     number = forms.CharField(
-        label=_("Numéro d'adhérent"),
-        max_length=40,
-        help_text=_("Scannez la carte ou tapez le numéro ; tirets et minuscules sont acceptés."),
+        label=_("Numéro d'adhérent, e-mail ou nom"),
+        max_length=120,
+        help_text=_("Scannez la carte ou tapez le numéro (tirets et minuscules acceptés), l'e-mail ou le nom."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )

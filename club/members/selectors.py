@@ -1,7 +1,7 @@
 """Shared reads about members."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from club.core.codes import code_is_valid, code_normalize
 from club.core.errors import InvalidCode, MemberNotFound
@@ -19,6 +19,40 @@ def member_by_number(*, text: str) -> Member:
     if member is None:
         raise MemberNotFound()
     return member
+
+
+SEARCH_LIMIT = 20
+
+
+NUMBER_LENGTH = 12  # 11 random characters and the check character
+
+
+def _looks_like_a_number(text: str) -> bool:
+    """A valid membership number, or one mistyped (its length, with a digit: names have none)."""
+    if code_is_valid(text):
+        return True
+    compact = code_normalize(text).replace("-", "")
+    return len(compact) == NUMBER_LENGTH and any(char.isdigit() for char in compact)
+
+
+def members_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[Member]:
+    """The desk's look-up: a membership number (typo refused before any lookup), an email, or a name.
+
+    A number or a full email finds one member; part of a name or an email lists
+    up to `limit`, the most recent members first.
+    """
+    text = (text or "").strip()
+    if _looks_like_a_number(text):
+        return [member_by_number(text=text)]
+    if len(text) < 2:
+        return []
+    members = Member.objects.select_related("favourite_museum")
+    if "@" in text:
+        exact = list(members.filter(email__iexact=text)[:1])
+        if exact:
+            return exact
+    found = members.filter(Q(display_name__icontains=text) | Q(email__icontains=text)).order_by("-date_joined")
+    return list(found[:limit])
 
 
 def member_is_verified(*, member: Member) -> bool:

@@ -7,5 +7,4 @@ urlpatterns = [
     path("carte/", views.card, name="card"),
     path("profil/", views.profile, name="profile"),
     path("verification/", views.verify_needed, name="verify_needed"),
-    path("equipe/membres/", views.staff_member_lookup, name="staff_lookup"),
 ]

@@ -1,20 +1,18 @@
-"""Member pages: the card, the profile, the language switch, verification, the desk look-up."""
+"""Member pages: the card, the profile, the language switch, verification."""
 
 from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from club.core.errors import DomainError
 from club.core.qr import qr_svg
 from club.members import services
-from club.members.decorators import member_required, staff_required
-from club.members.forms import MemberLookupForm, ProfileForm
-from club.members.selectors import consent_history, member_by_number, member_is_verified
+from club.members.decorators import member_required
+from club.members.forms import ProfileForm
+from club.members.selectors import consent_history, member_is_verified
 
 
 @member_required
@@ -72,16 +70,3 @@ def verify_needed(request):
         return redirect("members:verify_needed")
     address = EmailAddress.objects.filter(user=request.user).first()
     return render(request, "members/verify_needed.html", {"email": address.email if address else request.user.email})
-
-
-@staff_required
-@permission_required("members.view_member", raise_exception=True)
-def staff_member_lookup(request):
-    form = MemberLookupForm(request.GET or None)
-    found = None
-    if form.is_bound and form.is_valid():
-        try:
-            found = member_by_number(text=form.cleaned_data["number"])
-        except DomainError as error:
-            form.add_error("number", str(error.message))
-    return render(request, "members/staff_lookup.html", {"form": form, "found": found})

@@ -8,7 +8,7 @@ from club.core.codes import code_generate
 from club.core.errors import InvalidCode
 from club.members.permissions import MUSEUM_TEAM
 from club.members.selectors import member_by_number
-from club.members.tests.factories import MemberFactory, MuseumFactory, StaffFactory
+from club.members.tests.factories import PASSWORD, MemberFactory, MuseumFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,14 @@ def _team_member():
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name=MUSEUM_TEAM))
     return staff
+
+
+def _number_with_digits() -> str:
+    """A valid membership number with digits in it (a typo in it must read as a typo, not a name)."""
+    from club.core.codes import _check_character, code_format
+
+    payload = "3AB7K9QX2M4"
+    return code_format(payload + _check_character(payload))
 
 
 def _typo(code: str) -> str:
@@ -28,8 +36,8 @@ def test_staff_finds_a_member_by_number_typed_loosely(client):
     member = MemberFactory(display_name="Louis")
     client.force_login(_team_member())
     typed = member.membership_number.lower().replace("-", " ")
-    response = client.get(reverse("members:staff_lookup"), {"number": typed})
-    assert response.context["found"] == member
+    response = client.get(reverse("staff:members"), {"number": typed})
+    assert response.context["found"] == [member] and response.context["panel"]["member"] == member
     assert "Louis" in response.content.decode()
 
 
@@ -40,26 +48,26 @@ def test_mistyped_number_is_refused_without_touching_the_database(django_assert_
 
 
 def test_mistyped_number_shows_a_clear_message(client):
-    member = MemberFactory()
+    member = MemberFactory(membership_number=_number_with_digits())
     client.force_login(_team_member())
-    response = client.get(reverse("members:staff_lookup"), {"number": _typo(member.membership_number)})
-    assert response.context["found"] is None
+    response = client.get(reverse("staff:members"), {"number": _typo(member.membership_number)})
+    assert response.context["found"] == [] and response.context["panel"] is None
     assert "vérifiez chaque caractère" in response.content.decode()
 
 
 def test_valid_but_unknown_number_says_so(client):
     client.force_login(_team_member())
-    response = client.get(reverse("members:staff_lookup"), {"number": code_generate(length=11)})
+    response = client.get(reverse("staff:members"), {"number": code_generate(length=11)})
     assert "Aucun membre n&#x27;a ce numéro." in response.content.decode()
 
 
 def test_member_lookup_is_for_staff_allowed_to_see_members(client):
-    anonymous = client.get(reverse("members:staff_lookup"))
+    anonymous = client.get(reverse("staff:members"))
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
     client.force_login(MemberFactory())
-    assert client.get(reverse("members:staff_lookup")).status_code == 403
+    assert client.get(reverse("staff:members")).status_code == 403
     client.force_login(StaffFactory())  # staff, but with no permission at all
-    assert client.get(reverse("members:staff_lookup"), {"number": MemberFactory().membership_number}).status_code == 403
+    assert client.get(reverse("staff:members"), {"number": MemberFactory().membership_number}).status_code == 403
 
 
 def test_museum_team_member_uses_admin_within_permissions(client):
@@ -115,3 +123,60 @@ def test_a_profile_completed_by_staff_in_the_admin_pays_its_points_once(admin_cl
     assert LedgerEntry.objects.filter(member=member, reason="profile_completed").count() == 1
     admin_client.post(change, data)
     assert LedgerEntry.objects.filter(member=member, reason="profile_completed").count() == 1
+
+
+def test_the_desk_finds_members_by_email_or_by_name(client):
+    camille = MemberFactory(display_name="Camille Dupont", email="camille@exemple.fr")
+    MemberFactory(display_name="Camille Martin")
+    MemberFactory(display_name="Louis")
+    client.force_login(_team_member())
+    by_email = client.get(reverse("staff:members"), {"number": "CAMILLE@exemple.fr"})
+    assert by_email.context["found"] == [camille]
+    by_name = client.get(reverse("staff:members"), {"number": "camille"})
+    assert len(by_name.context["found"]) == 2 and by_name.context["panel"] is None
+    assert "2 membres correspondent" in by_name.content.decode()
+    nobody = client.get(reverse("staff:members"), {"number": "Zoé"})
+    assert "Aucun membre ne correspond" in nobody.content.decode()
+
+
+def test_a_found_member_shows_points_open_vouchers_to_hand_over_and_recent_activity(client, give):
+    from rewards.shop.services import gift_redeem
+    from rewards.shop.tests.factories import GiftFactory
+
+    member = MemberFactory(display_name="Inès")
+    give(member, 300)
+    voucher = gift_redeem(member=member, gift=GiftFactory(name="Sac", points=240))
+    client.force_login(_team_member())
+    page = client.get(reverse("staff:members"), {"number": member.membership_number}).content.decode()
+    assert "<dd>60</dd>" in page and voucher.code in page and "Marquer comme remis" in page
+    assert "Cadeau : Sac" in page and reverse("shop:desk_collect", args=[voucher.code]) in page
+
+
+def test_the_look_up_costs_the_same_queries_for_a_short_or_long_history(client, give, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = MemberFactory()
+    give(member, 5)
+    client.force_login(_team_member())
+    url = reverse("staff:members")
+    client.get(url, {"number": member.membership_number})
+    with CaptureQueriesContext(connection) as short:
+        client.get(url, {"number": member.membership_number})
+    for _ in range(60):
+        give(member, 1)
+    with django_assert_num_queries(len(short.captured_queries)):
+        client.get(url, {"number": member.membership_number})
+
+
+def test_staff_land_on_espace_equipe_and_members_on_mon_club(client):
+    staff = _team_member()
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    assert response.url == reverse("staff:hub")
+    hub = client.get(reverse("staff:hub")).content.decode()
+    assert reverse("staff:members") in hub and reverse("shop:desk") in hub
+    client.logout()
+    member = MemberFactory()
+    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    assert response.url == reverse("club:dashboard")
+    assert client.get(reverse("staff:hub")).status_code == 403

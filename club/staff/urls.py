@@ -1,0 +1,9 @@
+from django.urls import path
+
+from club.staff import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.hub, name="hub"),
+    path("membres/", views.member_lookup, name="members"),
+]

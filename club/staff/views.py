@@ -1,0 +1,53 @@
+"""Composition: "Espace équipe", the staff's home, and the desk's member look-up.
+
+The look-up gathers several apps: the member (members), their points and
+recent activity (ledger) and their open vouchers, handed over from here (shop).
+"""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from club.core.errors import DomainError
+from club.members.decorators import staff_required
+from club.members.forms import MemberLookupForm
+from club.members.selectors import members_search
+from rewards.ledger.selectors import balance_of, history_of, history_page_describe
+from rewards.shop.models import Redemption
+from rewards.shop.selectors import redemptions_of
+
+RECENT = 5
+
+
+@staff_required
+def hub(request):
+    """Where staff land: the desk tasks they are allowed to do."""
+    return render(request, "staff/hub.html")
+
+
+def _member_panel(member) -> dict:
+    open_vouchers = redemptions_of(member=member).filter(status=Redemption.Status.ISSUED)
+    return {
+        "member": member,
+        "balance": balance_of(member=member),
+        "open_vouchers": list(open_vouchers),
+        "recent": history_page_describe(entries=history_of(member=member)[:RECENT]),
+    }
+
+
+@staff_required
+@permission_required("members.view_member", raise_exception=True)
+def member_lookup(request):
+    """By number (typed or scanned), email or name; one member shows their points, vouchers and activity."""
+    form = MemberLookupForm(request.GET or None)
+    found: list = []
+    if form.is_bound and form.is_valid():
+        try:
+            found = members_search(text=form.cleaned_data["number"])
+        except DomainError as error:
+            form.add_error("number", str(error.message))
+        else:
+            if not found:
+                form.add_error("number", _("Aucun membre ne correspond à cette recherche."))
+    context = {"form": form, "found": found, "panel": _member_panel(found[0]) if len(found) == 1 else None}
+    return render(request, "staff/member_lookup.html", context)
