@@ -7,10 +7,12 @@ response (welcome points, profile points) runs through `club.members.hooks`.
 
 from typing import Any
 
+from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -63,6 +65,19 @@ def member_email_mark_verified(*, member: Member) -> None:
             user=member, email=member.email, defaults={"verified": True, "primary": True}
         )
         member_email_verified(member=member)
+
+
+def member_verification_resend(*, request: HttpRequest, email: str) -> bool:
+    """Send the verification link again to an address that awaits it; True when an email left.
+
+    allauth's rate limit applies (one link per address every few minutes) and an
+    unknown or already verified address sends nothing: the page answers the
+    same either way, so it reveals no account.
+    """
+    address = EmailAddress.objects.filter(email__iexact=email.strip(), verified=False).select_related("user").first()
+    if address is None:
+        return False
+    return send_verification_email_to_address(request, address)
 
 
 def consent_set(*, member: Member, kind: str, granted: bool, source: str) -> bool:

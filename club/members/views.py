@@ -54,6 +54,19 @@ def language_set(request):
     return response
 
 
+@require_POST
+def resend_verification(request):
+    """From the "check your emails" page: the link again, for the address typed (no account revealed)."""
+    email = request.POST.get("email", "")
+    if 3 <= len(email) <= 254:
+        services.member_verification_resend(request=request, email=email)
+    messages.info(
+        request,
+        _("Si un compte attend sa confirmation à cette adresse, un nouveau lien vient d'y être envoyé."),
+    )
+    return redirect("account_email_verification_sent")
+
+
 def verify_needed(request):
     """Explains to a logged-in, unverified member what to do, with a resend button."""
     if not request.user.is_authenticated:

@@ -211,3 +211,22 @@ def test_welcome_points_are_paid_once_and_only_after_verification(client):
     client.post(reverse("account_email"), {"action_add": "", "email": "claire.nouvelle@exemple.fr"})
     _confirm(client, _link_in_last_email())
     assert LedgerEntry.objects.filter(member=member, reason="signup").count() == 1
+
+
+def test_the_check_your_emails_page_sends_the_link_again_within_the_rate_limit(client):
+    from django.core.cache import cache
+
+    _signup(client)
+    page = client.get(reverse("account_email_verification_sent")).content.decode()
+    assert "Renvoyer le lien" in page
+    sent = len(mail.outbox)
+    client.post(reverse("members:resend_verification"), {"email": "claire@exemple.fr"})
+    assert len(mail.outbox) == sent  # the sign-up's link left less than 3 minutes ago
+    cache.clear()  # ...three minutes later
+    response = client.post(reverse("members:resend_verification"), {"email": "Claire@Exemple.fr"}, follow=True)
+    assert len(mail.outbox) == sent + 1 and "/compte/confirm-email/" in mail.outbox[-1].body
+    assert "un nouveau lien vient" in response.content.decode()
+    cache.clear()
+    unknown = client.post(reverse("members:resend_verification"), {"email": "inconnu@exemple.fr"}, follow=True)
+    assert len(mail.outbox) == sent + 1
+    assert "un nouveau lien vient" in unknown.content.decode()
