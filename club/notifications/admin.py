@@ -1,11 +1,16 @@
 """Admin of notifications (read-only, with failures and their reasons) and announcements."""
 
+import copy
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -59,6 +64,26 @@ class AnnouncementAdmin(TranslationAdmin):
         "created_by",
     ]
     actions = ["send"]
+    change_form_template = "admin/notifications/announcement/change_form.html"
+
+    def _send_from_form(self, request, obj):
+        try:
+            notifications.announcement_send(announcement=obj)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, f"{obj}: {obj.get_status_display()}", messages.SUCCESS)
+        return redirect(reverse("admin:notifications_announcement_change", args=[obj.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_send" in request.POST:
+            return self._send_from_form(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_send" in request.POST:
+            return self._send_from_form(request, obj)
+        return super().response_change(request, obj)
 
     def get_queryset(self, request):
         emails = Notification.EmailStatus
@@ -133,23 +158,44 @@ class AnnouncementAdmin(TranslationAdmin):
         return [
             path(
                 "<int:pk>/preview/",
-                self.admin_site.admin_view(self.preview_view),
+                self.admin_site.admin_view(csp_update({"style-src": [UNSAFE_INLINE]})(self.preview_view)),
                 name="notifications_announcement_preview",
             ),
             *super().get_urls(),
         ]
 
     def preview_view(self, request, pk):
-        """The email as the staff member would receive it."""
+        """The email as a member receives it, in French or English (?lang=en), with its subject.
+
+        An email's styles are inline (mail clients ignore stylesheets): this one
+        response lets the CSP allow inline styles, so staff see it as members will.
+        """
         announcement = get_object_or_404(Announcement, pk=pk)
         if not self.has_view_permission(request, announcement):
             raise PermissionDenied
-        sample = Notification(
-            member=request.user,
-            kind=announcement.kind,
-            title=announcement.title,
-            body=announcement.body,
-            url=announcement.url,
-        )
+        language = "en" if request.GET.get("lang") == "en" else "fr"
+        reader = copy.copy(request.user)
+        reader.preferred_language = language
+        with translation.override(language):
+            sample = Notification(
+                member=reader,
+                kind=announcement.kind,
+                title=str(announcement.title),
+                body=str(announcement.body),
+                url=announcement.url,
+            )
         message = render_email(sample)
-        return HttpResponse(message.alternatives[0][0])
+        url = reverse("admin:notifications_announcement_preview", args=[pk])
+        banner = format_html(
+            '<div style="font-family:system-ui,sans-serif;background:#fff;border-bottom:1px solid #d6d2cc;'
+            'padding:12px 16px;"><strong>{}</strong> {}<br>{} : <a href="{}?lang=fr">français</a> · '
+            '<a href="{}?lang=en">English</a></div>',
+            _("Objet :"),
+            message.subject,
+            _("Langue"),
+            url,
+            url,
+        )
+        html = message.alternatives[0][0]
+        opening = html.index(">", html.index("<body")) + 1
+        return HttpResponse(html[:opening] + banner + html[opening:])

@@ -20,7 +20,8 @@ def test_seed_demo_is_idempotent_with_the_eight_museums():
     assert len(first) == 8
     towns = set(Museum.objects.values_list("town", flat=True))
     assert {"Rouen", "Elbeuf", "Notre-Dame-de-Bondeville", "Petit-Couronne"} == towns
-    assert Member.objects.filter(is_staff=True).count() == 1
+    assert Member.objects.filter(is_staff=True).count() == 2  # the museum team and the club administration
+    assert not Member.objects.filter(is_superuser=True).exists()
 
 
 def test_museum_pages_show_address_hours_and_presentation(client):

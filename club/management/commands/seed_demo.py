@@ -1,4 +1,4 @@
-"""Idempotent demo data: the museums, the shop, a staff account and a demo member.
+"""Idempotent demo data: the museums, the shop, a museum-team account, a club administrator and a demo member.
 
 Running it twice leaves the same data. The demo passwords are printed so the
 quick start can log in at once; the command refuses to run with DEBUG off
@@ -21,6 +21,8 @@ from rewards.shop.services import gift_upsert
 
 STAFF_EMAIL = "equipe@club-demo.fr"
 STAFF_PASSWORD = "equipe-demo-2026"
+ADMIN_EMAIL = "admin@club-demo.fr"
+ADMIN_PASSWORD = "admin-demo-2026"
 MEMBER_EMAIL = "membre@club-demo.fr"
 MEMBER_PASSWORD = "membre-demo-2026"
 
@@ -59,7 +61,7 @@ def _seed_shop(museum) -> list:
 
 
 class Command(BaseCommand):
-    help = "Load idempotent demo data (museums, shop, a staff account, a demo member with points)."
+    help = "Load idempotent demo data (museums, shop, a museum-team account, a club administrator, a demo member)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -74,7 +76,9 @@ class Command(BaseCommand):
         gifts = _seed_shop(museums[0])
 
         staff = _verified_member(email=STAFF_EMAIL, password=STAFF_PASSWORD, display_name="Équipe du musée")
-        staff_grant(member=staff, groups=[MUSEUM_TEAM, CLUB_ADMINISTRATION], museums=[museums[0]])
+        staff_grant(member=staff, groups=[MUSEUM_TEAM], museums=[museums[0]])
+        administrator = _verified_member(email=ADMIN_EMAIL, password=ADMIN_PASSWORD, display_name="Administration")
+        staff_grant(member=administrator, groups=[MUSEUM_TEAM, CLUB_ADMINISTRATION])
 
         member = _verified_member(email=MEMBER_EMAIL, password=MEMBER_PASSWORD, display_name="Camille")
         if member.favourite_museum_id is None:
@@ -89,5 +93,6 @@ class Command(BaseCommand):
             points_award(member=member, action=action, reference=reference, subject=subject)
 
         self.stdout.write(self.style.SUCCESS(f"{len(museums)} museums and {len(gifts)} gifts ready."))
-        self.stdout.write(f"Staff account : {STAFF_EMAIL} / {STAFF_PASSWORD}  (admin: /admin/)")
+        self.stdout.write(f"Museum team   : {STAFF_EMAIL} / {STAFF_PASSWORD}  (Espace équipe: /equipe/)")
+        self.stdout.write(f"Club admin    : {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (admin: /admin/)")
         self.stdout.write(f"Demo member   : {MEMBER_EMAIL} / {MEMBER_PASSWORD}  (number {member.membership_number})")

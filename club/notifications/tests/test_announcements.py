@@ -162,3 +162,32 @@ def test_the_preview_needs_the_right_to_see_announcements_and_an_unknown_one_is_
     assert client.get(preview).status_code == 403
     assert admin_client.get(reverse("admin:notifications_announcement_preview", args=[999999])).status_code == 404
     assert admin_client.get(reverse("ledger_adjust_points", args=[999999])).status_code == 404
+
+
+def test_staff_send_from_the_announcement_page_and_preview_it_styled_in_both_languages(
+    admin_client, django_capture_on_commit_callbacks
+):
+    _members(2, consent_news=True)
+    add = reverse("admin:notifications_announcement_add")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            add,
+            {
+                "title_fr": "Nocturne",
+                "title_en": "Late opening",
+                "body_fr": "Entrée libre.",
+                "body_en": "Free entry.",
+                "url": "/boutique/",
+                "target": "all",
+                "_send": "1",
+            },
+        )
+    announcement = Announcement.objects.get()
+    assert response.status_code == 302 and announcement.status == "done"
+    preview = reverse("admin:notifications_announcement_preview", args=[announcement.pk])
+    french = admin_client.get(preview)
+    assert "Objet :" in french.content.decode() and "[Club des visiteurs] Nocturne" in french.content.decode()
+    assert "'unsafe-inline'" in french["Content-Security-Policy"].split("style-src")[1].split(";")[0]
+    english = admin_client.get(preview, {"lang": "en"}).content.decode()
+    assert "Late opening" in english and "Free entry." in english
+    assert "'unsafe-inline'" not in admin_client.get(add)["Content-Security-Policy"]

@@ -180,3 +180,25 @@ def test_staff_land_on_espace_equipe_and_members_on_mon_club(client):
     response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     assert response.url == reverse("club:dashboard")
     assert client.get(reverse("staff:hub")).status_code == 403
+
+
+def test_the_admin_as_a_museum_team_member_shows_the_teams_work_and_hides_the_rest(client):
+    client.force_login(_team_member())
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    apps = {app["app_label"] for app in index.context["app_list"]}
+    assert {"museums", "shop", "ledger", "members"} <= apps
+    assert not apps & {"django_celery_beat", "authtoken", "auth", "axes", "core", "notifications"}
+    for name in [
+        "admin:shop_gift_changelist",
+        "admin:shop_redemption_changelist",
+        "admin:ledger_ledgerentry_changelist",
+    ]:
+        assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 403
+    assert client.get(reverse("admin:ledger_adjustment_add")).status_code == 403
+
+
+def test_the_adjustment_form_states_the_threshold_and_its_window(admin_client, member):
+    page = admin_client.get(reverse("ledger_adjust_points", args=[member.pk])).content.decode()
+    assert "Au-delà de 500 points" in page and "30 jours" in page
