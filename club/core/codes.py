@@ -9,6 +9,7 @@ The QR code encodes exactly the same string.
 """
 
 import secrets
+from urllib.parse import parse_qs, urlsplit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _BASE = len(ALPHABET)
@@ -32,6 +33,20 @@ def code_generate(*, length: int = 11, group: int = 4) -> str:
     """A random code of `length` characters plus its check character, grouped."""
     payload = "".join(secrets.choice(ALPHABET) for _ in range(length))
     return code_format(payload + _check_character(payload), group=group)
+
+
+def code_from_scan(text: str, *, param: str) -> str:
+    """What a desk scanner typed: the code itself, or the address a QR code holds (`…?<param>=CODE`).
+
+    The QR codes of cards and vouchers hold addresses, so that any phone's
+    camera opens the right staff page; a USB scanner or the in-page camera
+    types that address into the field, and this gives back the code.
+    """
+    text = (text or "").strip()
+    if "://" not in text:
+        return text
+    values = parse_qs(urlsplit(text).query).get(param)
+    return values[0] if values else text
 
 
 def code_format(raw: str, *, group: int = 4) -> str:

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from club.core.qr import qr_svg
 from club.members.decorators import member_required
+from club.members.selectors import card_qr_text
 from museums.selectors import museums_visible
 from rewards.ledger.selectors import balance_of, expiring_soon
 from rewards.shop.selectors import next_goals, redemptions_open_count, within_reach
@@ -23,7 +24,7 @@ def dashboard(request):
         "club/dashboard.html",
         {
             "member": member,
-            "qr_svg": qr_svg(member.membership_number),
+            "qr_svg": qr_svg(card_qr_text(member=member)),
             "balance": balance,
             "within_reach": within_reach(balance=balance),
             "goals": next_goals(balance=balance),

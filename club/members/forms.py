@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from club.core.codes import code_from_scan
 from club.members import services
 from club.members.models import Consent, Member
 from museums.models import Museum
@@ -155,7 +156,10 @@ class ProfileForm(forms.Form):
 class MemberLookupForm(forms.Form):
     number = forms.CharField(
         label=_("Numéro d'adhérent, e-mail ou nom"),
-        max_length=120,
+        max_length=200,
         help_text=_("Scannez la carte ou tapez le numéro (tirets et minuscules acceptés), l'e-mail ou le nom."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+    def clean_number(self):
+        return code_from_scan(self.cleaned_data["number"], param="number")

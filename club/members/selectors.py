@@ -1,7 +1,11 @@
 """Shared reads about members."""
 
+from urllib.parse import urlencode
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from club.core.codes import code_is_valid, code_normalize
 from club.core.errors import InvalidCode, MemberNotFound
@@ -53,6 +57,16 @@ def members_search(*, text: str, limit: int = SEARCH_LIMIT) -> list[Member]:
             return exact
     found = members.filter(Q(display_name__icontains=text) | Q(email__icontains=text)).order_by("-date_joined")
     return list(found[:limit])
+
+
+def card_qr_text(*, member: Member) -> str:
+    """What the card's QR code holds: the staff look-up address for this member.
+
+    Any phone's camera app opens it; staff land on the member, a member who
+    scans a card lands on their own card (never another's).
+    """
+    query = urlencode({"number": member.membership_number})
+    return f"{settings.SITE_URL}{reverse('staff:members')}?{query}"
 
 
 def member_is_verified(*, member: Member) -> bool:

@@ -12,13 +12,13 @@ from club.core.qr import qr_svg
 from club.members import services
 from club.members.decorators import member_required
 from club.members.forms import ProfileForm
-from club.members.selectors import consent_history, member_is_verified
+from club.members.selectors import card_qr_text, consent_history, member_is_verified
 
 
 @member_required
 def card(request):
     member = request.user
-    return render(request, "members/card.html", {"member": member, "qr_svg": qr_svg(member.membership_number)})
+    return render(request, "members/card.html", {"member": member, "qr_svg": qr_svg(card_qr_text(member=member))})
 
 
 @member_required

@@ -4,8 +4,9 @@ The look-up gathers several apps: the member (members), their points and
 recent activity (ledger) and their open vouchers, handed over from here (shop).
 """
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from club.core.errors import DomainError
@@ -35,10 +36,17 @@ def _member_panel(member) -> dict:
     }
 
 
-@staff_required
-@permission_required("members.view_member", raise_exception=True)
+@login_required
 def member_lookup(request):
-    """By number (typed or scanned), email or name; one member shows their points, vouchers and activity."""
+    """By number (typed or scanned), email or name; one member shows their points, vouchers and activity.
+
+    A card's QR code holds this address: a member who scans one (theirs or
+    another's) lands on their own card, never on anyone else's.
+    """
+    if not request.user.is_staff:
+        return redirect("members:card")
+    if not request.user.has_perm("members.view_member"):
+        raise PermissionDenied
     form = MemberLookupForm(request.GET or None)
     found: list = []
     if form.is_bound and form.is_valid():

@@ -7,8 +7,11 @@ all read it.
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from club.members.models import Member
 from rewards.shop.fulfilments import fulfilment_for
@@ -63,6 +66,11 @@ def within_reach(*, balance: int, limit: int = 3) -> list[GiftOffer]:
     """The dearest gifts the member can afford now and that are not sold out: "à votre portée"."""
     affordable = [offer for offer in catalogue_for(balance=balance) if offer.affordable and offer.available]
     return sorted(affordable, key=lambda offer: -offer.gift.points)[:limit]
+
+
+def voucher_qr_text(*, redemption: Redemption) -> str:
+    """What a voucher's QR code holds: the desk page for this voucher (the code is in it)."""
+    return f"{settings.SITE_URL}{reverse('shop:desk')}?{urlencode({'code': redemption.code})}"
 
 
 def redemptions_of(*, member: Member) -> QuerySet[Redemption]:

@@ -5,7 +5,8 @@ opens the one durable transaction the services join.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from club.core.codes import code_from_scan, code_is_valid, code_normalize
 from club.core.errors import DomainError
 from club.core.qr import qr_svg
 from club.members.decorators import member_required, staff_required
@@ -21,7 +23,7 @@ from rewards.ledger.selectors import balance_of
 from rewards.shop import services
 from rewards.shop.forms import VoucherLookupForm
 from rewards.shop.models import Redemption
-from rewards.shop.selectors import catalogue_for, gift_offer, gifts_in_shop, redemptions_of
+from rewards.shop.selectors import catalogue_for, gift_offer, gifts_in_shop, redemptions_of, voucher_qr_text
 
 
 def shop(request):
@@ -88,7 +90,8 @@ def _own_voucher(request, code) -> Redemption:
 @member_required
 def voucher(request, code):
     redemption = _own_voucher(request, code)
-    return render(request, "shop/voucher.html", {"redemption": redemption, "qr_svg": qr_svg(redemption.code)})
+    qr = qr_svg(voucher_qr_text(redemption=redemption))
+    return render(request, "shop/voucher.html", {"redemption": redemption, "qr_svg": qr})
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,10 +124,23 @@ def voucher_cancel(request, code):
     return redirect("shop:voucher", code=code)
 
 
-@staff_required
-@permission_required("shop.change_redemption", raise_exception=True)
+def _own_voucher_from_scan(request):
+    """A member who opens a voucher's QR address: their own voucher, or their list — never another's."""
+    code = code_from_scan(request.GET.get("code", ""), param="code")
+    own = redemptions_of(member=request.user).filter(code=code_normalize(code)).first() if code_is_valid(code) else None
+    return redirect("shop:voucher", code=own.code) if own else redirect("shop:vouchers")
+
+
+@login_required
 def desk(request):
-    """The desk: scan or type a voucher code, see the member and the gift, hand it over."""
+    """The desk: scan or type a voucher code, see the member and the gift, hand it over.
+
+    A voucher's QR code holds this address with its code, so any phone's camera opens it.
+    """
+    if not request.user.is_staff:
+        return _own_voucher_from_scan(request)
+    if not request.user.has_perm("shop.change_redemption"):
+        raise PermissionDenied
     form = VoucherLookupForm(request.GET or None)
     found = None
     if form.is_bound and form.is_valid():

@@ -65,7 +65,7 @@ def test_member_lookup_is_for_staff_allowed_to_see_members(client):
     anonymous = client.get(reverse("staff:members"))
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
     client.force_login(MemberFactory())
-    assert client.get(reverse("staff:members")).status_code == 403
+    assert client.get(reverse("staff:members")).url == reverse("members:card")
     client.force_login(StaffFactory())  # staff, but with no permission at all
     assert client.get(reverse("staff:members"), {"number": MemberFactory().membership_number}).status_code == 403
 
@@ -202,3 +202,18 @@ def test_the_admin_as_a_museum_team_member_shows_the_teams_work_and_hides_the_re
 def test_the_adjustment_form_states_the_threshold_and_its_window(admin_client, member):
     page = admin_client.get(reverse("ledger_adjust_points", args=[member.pk])).content.decode()
     assert "Au-delà de 500 points" in page and "30 jours" in page
+
+
+def test_a_cards_qr_code_opens_the_member_for_staff_and_the_own_card_for_a_member(client):
+    from club.members.selectors import card_qr_text
+
+    member, stranger = MemberFactory(display_name="Inès"), MemberFactory()
+    address = card_qr_text(member=member)
+    path = address.removeprefix("http://127.0.0.1:8000")
+    assert path == f"{reverse('staff:members')}?number={member.membership_number}"
+    client.force_login(stranger)
+    assert client.get(path).url == reverse("members:card")
+    client.force_login(_team_member())
+    assert client.get(path).context["panel"]["member"] == member
+    scanned_into_the_field = client.get(reverse("staff:members"), {"number": address})
+    assert scanned_into_the_field.context["panel"]["member"] == member

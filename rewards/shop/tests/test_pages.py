@@ -121,7 +121,30 @@ def test_desk_refuses_typos_and_non_staff(client, member, desk_staff):
     page = client.get(reverse("shop:desk"), {"code": "ABCD-EFGH-JKMN"}).content.decode()
     assert "vérifiez chaque caractère" in page
     client.force_login(member)
+    assert client.get(reverse("shop:desk")).url == reverse("shop:vouchers")  # a member never sees the desk
+    client.force_login(StaffFactory())  # staff without the right to hand gifts over
     assert client.get(reverse("shop:desk")).status_code == 403
+
+
+def test_a_vouchers_qr_code_opens_the_desk_for_staff_and_only_the_own_voucher_for_a_member(client, give):
+    from rewards.shop.selectors import voucher_qr_text
+
+    owner, other = MemberFactory(), MemberFactory()
+    give(owner, 60)
+    voucher = shop_services.gift_redeem(member=owner, gift=GiftFactory(name="Carte", points=60))
+    address = voucher_qr_text(redemption=voucher)
+    path = address.removeprefix("http://127.0.0.1:8000")
+    assert path == f"{reverse('shop:desk')}?code={voucher.code}"
+    client.force_login(owner)
+    assert client.get(path).url == reverse("shop:voucher", args=[voucher.code])
+    client.force_login(other)
+    assert client.get(path).url == reverse("shop:vouchers")
+    desk = StaffFactory()
+    desk.groups.add(Group.objects.get(name=MUSEUM_TEAM))
+    client.force_login(desk)
+    assert "Carte" in client.get(path).content.decode()
+    typed_by_a_scanner = client.get(reverse("shop:desk"), {"code": address})
+    assert typed_by_a_scanner.context["found"] == voucher
 
 
 def test_admin_adjustment_page_applies_a_small_adjustment(admin_client, member):
