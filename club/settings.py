@@ -106,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "club.core.context_processors.club",
-                "club.notifications.context_processors.unread_notifications",
+                "club.core.context_processors.navigation",
             ],
         },
     },

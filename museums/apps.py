@@ -12,3 +12,8 @@ class MuseumsConfig(AppConfig):
     museum_team_permissions = ALL_PERMISSIONS
     # Removing a museum takes its history's context with it: the club administration decides.
     museum_team_admin_only = ("delete_museum",)
+
+    def ready(self):
+        from club.core.navigation import NavEntry, nav_register
+
+        nav_register(NavEntry("museums", _("Les musées"), "museums:list", order=10, matches=("museums",)))

@@ -14,6 +14,12 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from club.core.navigation import MEMBERS, NavEntry, nav_register
         from club.members.permissions import staff_permissions_after_migrate
 
         post_migrate.connect(staff_permissions_after_migrate, dispatch_uid="members_staff_permissions")
+        nav_register(
+            NavEntry(
+                "profile", _("Mon profil"), "members:profile", audience=MEMBERS, order=50, matches=("members:profile",)
+            )
+        )

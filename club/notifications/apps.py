@@ -12,7 +12,20 @@ class NotificationsConfig(AppConfig):
     museum_team_permissions: tuple[str, ...] = ()
 
     def ready(self):
+        from club.core.navigation import MEMBERS, NavEntry, nav_register
         from club.members.hooks import MemberEvent, member_hook_register
+        from club.notifications.selectors import notifications_unread_count
         from club.notifications.welcome import welcome_notification
 
         member_hook_register(event=MemberEvent.EMAIL_VERIFIED, hook=welcome_notification)
+        nav_register(
+            NavEntry(
+                "notifications",
+                _("Notifications"),
+                "notifications:inbox",
+                audience=MEMBERS,
+                order=40,
+                matches=("notifications",),
+                count=lambda request: notifications_unread_count(member=request.user),
+            )
+        )
