@@ -92,3 +92,21 @@ def test_wrong_password_shows_a_message(phone_page, live_server):
     message.wait_for()
     assert message.is_visible()
     assert phone_page.url.endswith("/compte/login/")
+
+
+@pytest.mark.parametrize("path", ["/mon-club/points/", "/mon-club/profil/"])
+def test_tables_stack_on_a_phone_with_nothing_wider_than_the_screen(phone_page, live_server, axe_check, path):
+    from django.core.management import call_command
+
+    from club.management.commands.seed_demo import MEMBER_EMAIL, MEMBER_PASSWORD
+
+    call_command("seed_demo", force=True)
+    browser_login(phone_page, live_server.url, MEMBER_EMAIL, MEMBER_PASSWORD)
+    phone_page.wait_for_url("**/mon-club/")
+    phone_page.goto(f"{live_server.url}{path}")
+    assert phone_page.locator(".stack-table tbody tr").count() >= 1
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow} px wider than the phone"
+    first_cell = phone_page.locator(".stack-table tbody tr td").first
+    assert first_cell.evaluate("el => getComputedStyle(el, '::before').content") not in ("none", "normal", '""')
+    axe_check(phone_page, f"{path} on a phone")
