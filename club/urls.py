@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from club.core import views as core_views
+from club.dashboard import offline
 from club.dashboard import views as dashboard_views
 from club.members import views as member_views
 from club.members.api import MeView, TokenView
@@ -38,6 +39,8 @@ api_v1 = [
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("langue/", member_views.language_set, name="set_language"),
     path("mon-club/", include("club.dashboard.urls")),
     path("mon-club/", include("club.members.urls")),

@@ -26,3 +26,27 @@
     });
   });
 })();
+
+// "Mon club", the card and the open vouchers stay readable offline (templates/offline/sw.js).
+(function () {
+  "use strict";
+  var script = document.body && document.body.getAttribute("data-service-worker");
+  if ("serviceWorker" in navigator && script) {
+    navigator.serviceWorker.register(script, { scope: "/" }).catch(function () {});
+  }
+  function showOffline() {
+    var note = document.querySelector("[data-offline-note]");
+    if (note) note.hidden = navigator.onLine;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    showOffline();
+    // Logging out forgets what this device kept.
+    document.querySelectorAll('form[action$="/logout/"]').forEach(function (form) {
+      form.addEventListener("submit", function () {
+        if (window.caches) window.caches.delete("club-offline-v1");
+      });
+    });
+  });
+  window.addEventListener("online", showOffline);
+  window.addEventListener("offline", showOffline);
+})();
