@@ -14,6 +14,9 @@ from club.notifications.selectors import email_preferences_of, inbox_of, notific
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="shown_title", read_only=True, help_text="In the reader's language.")
+    body = serializers.CharField(source="shown_body", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]

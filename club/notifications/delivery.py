@@ -56,7 +56,7 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
-        subject = f"[Club des visiteurs] {notification.title}"
+        subject = f"[Club des visiteurs] {notification.shown_title}"
     message = EmailMultiAlternatives(subject, text, to=[member.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers = {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from club.core.links import link_validate
 from club.members.models import Consent
+from club.notifications.messages import render
 
 
 class NotificationKind(models.TextChoices):
@@ -79,6 +80,11 @@ class Notification(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(_("texte"), blank=True)
+    # What the reader's language re-renders (club.notifications.messages): the French
+    # sources of the title and body, and their parameters.
+    title_source = models.CharField(max_length=300, blank=True, editable=False)
+    body_source = models.TextField(blank=True, editable=False)
+    params = models.JSONField(default=dict, blank=True, editable=False)
     url = models.CharField(_("lien"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
@@ -116,6 +122,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the active one)."""
+        if self.announcement_id:
+            return str(self.announcement.title)
+        return render(self.title_source, self.params)[:200] if self.title_source else self.title
+
+    @property
+    def shown_body(self) -> str:
+        if self.announcement_id:
+            return str(self.announcement.body)
+        return render(self.body_source, self.params) if self.body_source else self.body
 
 
 class Announcement(models.Model):

@@ -14,7 +14,7 @@ from club.notifications.models import (
 
 
 def inbox_of(*, member: Member) -> QuerySet[Notification]:
-    return Notification.objects.filter(member=member).order_by("-id")
+    return Notification.objects.filter(member=member).select_related("announcement").order_by("-id")
 
 
 def notifications_unread_count(*, member: Member) -> int:

@@ -27,6 +27,7 @@ from club.core.links import link_validate
 from club.core.queue import enqueue
 from club.members.models import ConsentRecord, Member
 from club.members.services import consent_set
+from club.notifications.messages import params_for_storage, render, source_of
 from club.notifications.models import KIND_CONSENT, Announcement, Notification, NotificationKind, NotificationPreference
 from club.notifications.selectors import wants_email
 from club.notifications.tasks import announcement_fanout_task, notification_email_task
@@ -56,20 +57,25 @@ def notification_send(
 ) -> Notification:
     """Write one notification in the caller's transaction; its email goes after commit.
 
-    `title` and `body` may be lazy translations with `%(name)s` fields:
-    they are rendered in the member's language with `params`.
+    `title` and `body` may be lazy translations with `%(name)s` fields: they
+    are rendered with `params` in the reader's language each time they are read
+    (`club.notifications.messages`), and in the member's for the email.
     """
     kind = NotificationKind(kind)
-    params = params or {}
+    stored = params_for_storage(params or {})
+    title_source, body_source = source_of(title), source_of(body) if body else ""
     with translation.override(member.preferred_language):
-        title_text = str(title) % params if params else str(title)
-        body_text = (str(body) % params if params else str(body)) if body else ""
+        title_text = render(title_source, stored) if title_source else str(title)
+        body_text = (render(body_source, stored) if body_source else str(body)) if body else ""
     email = wants_email(member=member, kind=kind)
     notification = Notification.objects.create(
         member=member,
         kind=kind,
         title=title_text[:200],
         body=body_text,
+        title_source=title_source,
+        body_source=body_source,
+        params=stored,
         url=url,
         email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.NONE,
     )

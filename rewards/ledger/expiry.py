@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from club.core.locks import bounded_locks
@@ -108,14 +108,12 @@ def points_expiry_warn_chunks(*, now: datetime) -> list[Chunk]:
 
 
 def _notify_expiring(member: Member, *, points: int, first: datetime) -> None:
-    with translation.override(member.preferred_language):
-        date = formats.date_format(timezone.localtime(first), "DATE_FORMAT")
     notification_send(
         member=member,
         kind=NotificationKind.POINTS,
         title=_("%(points)s points expirent le %(date)s"),
         body=_("Utilisez-les d'ici là dans la boutique du club."),
-        params={"points": points, "date": date},
+        params={"points": points, "date": first},
         url=reverse("shop:shop"),
     )
 

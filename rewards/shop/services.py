@@ -18,7 +18,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from club.core.codes import code_is_valid, code_normalize
@@ -26,6 +26,7 @@ from club.core.errors import InvalidCode
 from club.core.images import thumbnail_from
 from club.core.locks import bounded_locks
 from club.members.models import Member
+from club.notifications.messages import translated
 from club.notifications.models import NotificationKind
 from club.notifications.services import notification_send
 from rewards.ledger.errors import InsufficientPoints
@@ -108,15 +109,12 @@ def gift_redeem(*, member: Member, gift: Gift, now: datetime | None = None) -> R
 
 
 def _notify_voucher(redemption: Redemption, *, member: Member) -> None:
-    with translation.override(member.preferred_language):
-        expires = formats.date_format(timezone.localtime(redemption.expires_at), "DATE_FORMAT")
-        gift = str(redemption.gift)
     notification_send(
         member=member,
         kind=NotificationKind.SHOP,
         title=_("Votre bon « %(gift)s » est prêt"),
         body=_("Présentez-le à l'accueil du musée avant le %(date)s. Code : %(code)s."),
-        params={"gift": gift, "date": expires, "code": redemption.code},
+        params={"gift": translated(redemption.gift, "name"), "date": redemption.expires_at, "code": redemption.code},
         url=reverse("shop:voucher", args=[redemption.code]),
     )
 
@@ -197,7 +195,7 @@ def redemption_cancel(
                 kind=NotificationKind.SHOP,
                 title=_("Votre bon « %(gift)s » a expiré"),
                 body=_("Il n'a pas été retiré à temps : vos %(points)s points vous ont été rendus."),
-                params={"gift": str(locked.gift), "points": locked.points},
+                params={"gift": translated(locked.gift, "name"), "points": locked.points},
                 url=reverse("shop:vouchers"),
             )
     return locked

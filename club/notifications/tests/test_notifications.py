@@ -229,3 +229,18 @@ def test_features_broadcast_through_one_call(django_capture_on_commit_callbacks)
     assert announcement.status == "sending"
     assert Notification.objects.filter(announcement=announcement, kind="surveys").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_notification_is_shown_in_the_readers_language_whatever_language_it_was_sent_in(client, clock):
+    member = MemberFactory(preferred_language="fr")
+    ledger_services.points_award(member=member, action="idea_planned", reference="x:1", amount=500)
+    gift = GiftFactory(name="Vernissage VIP", name_en="VIP opening", points=180)
+    shop_services.gift_redeem(member=member, gift=gift)
+    stored = Notification.objects.get(member=member, kind="shop")
+    assert stored.title == "Votre bon « Vernissage VIP » est prêt"  # sent to a French member
+    client.force_login(member)
+    client.post(reverse("set_language"), {"language": "en"})
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert "VIP opening" in inbox and "Vernissage VIP" not in inbox
+    item = client.get("/api/v1/notifications/").json()["results"][0]  # the same reader, through the API
+    assert "VIP opening" in item["title"] and "before Dec. 14, 2026" in item["body"]
