@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 
 
 def _assets() -> list[str]:
-    return [static("css/club.css"), static("js/club.js"), static("img/logo.svg")]
+    sheets = [static(f"css/{name}.css") for name in ("tokens", "base", "components")]
+    return [*sheets, static("js/club.js"), static("img/logo.svg")]
 
 
 @never_cache

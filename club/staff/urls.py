@@ -6,4 +6,5 @@ app_name = "staff"
 urlpatterns = [
     path("", views.hub, name="hub"),
     path("membres/", views.member_lookup, name="members"),
+    path("composants/", views.styleguide, name="styleguide"),
 ]

@@ -4,12 +4,17 @@ The look-up gathers several apps: the member (members), their points and
 recent activity (ledger) and their open vouchers, handed over from here (shop).
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from club.core.errors import DomainError
+from club.core.qr import qr_svg
 from club.members.decorators import staff_required
 from club.members.forms import MemberLookupForm
 from club.members.selectors import members_search
@@ -18,6 +23,22 @@ from rewards.shop.models import Redemption
 from rewards.shop.selectors import redemptions_of
 
 RECENT = 5
+
+
+def styleguide(request):
+    """The design system's components in both languages (staff, or anyone with DEBUG)."""
+    if not settings.DEBUG and not (request.user.is_authenticated and request.user.is_staff):
+        raise PermissionDenied
+    context = {
+        "languages": [code for code, _name in settings.LANGUAGES],
+        "qr": qr_svg("ABCD-EFGH-JKM0"),
+        "tab_items": [
+            (gettext_lazy("Mes points"), reverse("ledger:history"), True),
+            (gettext_lazy("Mes bons"), reverse("shop:vouchers"), False),
+        ],
+        "sample_page": Paginator(list(range(60)), 20).get_page(2),
+    }
+    return render(request, "staff/styleguide.html", context)
 
 
 @staff_required

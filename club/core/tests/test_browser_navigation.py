@@ -43,3 +43,14 @@ def test_the_unread_count_shows_on_a_phone_without_opening_the_menu(phone_page, 
     assert count.is_visible() and count.inner_text().startswith("2")  # the welcome and the voucher
     count.click()
     phone_page.wait_for_url("**/mon-club/notifications/")
+
+
+def test_the_styleguide_is_axe_clean_on_a_phone_and_a_desktop(page, live_server, axe_check):
+    call_command("seed_demo", force=True)
+    browser_login(page, live_server.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+    page.wait_for_url("**/equipe/")
+    page.goto(f"{live_server.url}/equipe/composants/")
+    page.get_by_role("heading", name="Guide des composants").wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the styleguide is {overflow} px wider than the screen"
+    axe_check(page, f"styleguide ({page.viewport_name})")

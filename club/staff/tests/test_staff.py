@@ -217,3 +217,26 @@ def test_a_cards_qr_code_opens_the_member_for_staff_and_the_own_card_for_a_membe
     assert client.get(path).context["panel"]["member"] == member
     scanned_into_the_field = client.get(reverse("staff:members"), {"number": address})
     assert scanned_into_the_field.context["panel"]["member"] == member
+
+
+def test_the_styleguide_shows_every_component_in_both_languages_to_staff_only(client, settings):
+    settings.DEBUG = False
+    assert client.get(reverse("staff:styleguide")).status_code == 403
+    client.force_login(MemberFactory())
+    assert client.get(reverse("staff:styleguide")).status_code == 403
+    client.force_login(_team_member())
+    page = client.get(reverse("staff:styleguide")).content.decode()
+    for component in [
+        "button-danger",
+        "badge-ok",
+        "stack-table",
+        "<progress",
+        "confirm-danger",
+        "empty-state",
+        "stat-value",
+        "tabs",
+        "qr-block",
+        "pagination",
+    ]:
+        assert page.count(component) >= 2, component  # once per language
+    assert 'lang="fr"' in page and 'lang="en"' in page and "Yes, cancel the voucher" in page
