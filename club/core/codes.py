@@ -4,8 +4,9 @@ They are drawn from `secrets` in Crockford's base32 alphabet (no I, L, O or U, s
 nothing is mistaken for 1, 0 or a rude word), end with a check character and are
 grouped by four for reading aloud at a desk. The check character is the Luhn
 mod 32 digit, which catches every single mistyped character and every swap of
-two neighbouring characters, so a typo is refused before any database lookup.
-The QR code encodes exactly the same string.
+two neighbouring characters but one (0 and Z, the alphabet's first and last, as
+with any Luhn mod N), so a typo is refused before any database lookup. The QR
+codes hold the staff page's address with the code in it.
 """
 
 import secrets

@@ -48,7 +48,7 @@ class GiftAdmin(TranslationAdmin):
     def thumbnail_preview(self, gift):
         if not gift.thumbnail:
             return "—"
-        return format_html('<img src="{}" alt="" width="120" height="90">', gift.thumbnail.url)
+        return format_html('<img src="{}" alt="" width="64" height="48">', gift.thumbnail.url)
 
     def save_model(self, request, obj, form, change):
         services.gift_save(gift=obj, picture_changed="picture" in form.changed_data)
@@ -64,7 +64,7 @@ class GiftAdmin(TranslationAdmin):
 
 @admin.register(Redemption)
 class RedemptionAdmin(ReadOnlyAdmin):
-    list_display = ["code", "gift", "member", "status", "museum", "created_at", "expires_at", "collected_at"]
+    list_display = ["code", "gift", "member", "status", "created_at", "expires_at", "collected_at"]  # museum: a filter
     list_filter = ["status", "museum", "gift", "created_at"]
     search_fields = ["code", "member__email", "member__membership_number"]
     list_select_related = ["gift", "member", "museum"]
