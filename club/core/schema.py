@@ -74,7 +74,7 @@ def _statuses(view_class, method: str, path: str, action) -> set[int]:
     if "{" in path:
         statuses.add(404)
     pagination = getattr(view_class, "pagination_class", None)
-    if method == "GET" and "{" not in path and (pagination or path.endswith("/points/")):
+    if method == "GET" and "{" not in path and pagination:
         statuses |= {400, 404}
     if method in _BODY_METHODS:
         statuses.add(415)

@@ -26,13 +26,14 @@ class PointsView(APIView):
     """My balance and my history (newest first, paginated)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         responses=PointsPageSerializer,
         parameters=[OpenApiParameter("page", int, description="A page number within the history.")],
     )
     def get(self, request):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(history_of(member=request.user), request, view=self)
         entries = history_page_describe(entries=page or [])
         response = paginator.get_paginated_response(LedgerEntrySerializer(entries, many=True).data)

@@ -13,6 +13,7 @@ runner uses it to empty tables between transactional tests. SQLite has no
 command lifts the triggers for the length of the flush only.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 APPEND_ONLY_TABLES = ("ledger_ledgerentry", "ledger_lotconsumption")
@@ -55,7 +56,10 @@ def install_sql(vendor: str) -> list[str]:
         return [_POSTGRES_FUNCTION, *[sql for table in APPEND_ONLY_TABLES for sql in _postgres_install(table)]]
     if vendor == "sqlite":
         return [sql for table in APPEND_ONLY_TABLES for sql in _sqlite_install(table)]
-    raise NotImplementedError(f"append-only triggers are written for PostgreSQL and SQLite, not {vendor}")
+    raise ImproperlyConfigured(
+        f"The club runs on PostgreSQL (production) or SQLite (the quick start), not {vendor}: "
+        "the ledger's append-only triggers exist for those two."
+    )
 
 
 def uninstall_sql(vendor: str) -> list[str]:

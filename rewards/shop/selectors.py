@@ -57,15 +57,21 @@ def catalogue_for(*, balance: int, now: datetime | None = None) -> list[GiftOffe
     return [gift_offer(gift=gift, balance=balance) for gift in gifts_in_shop(now=now)]
 
 
-def next_goals(*, balance: int, limit: int = 3) -> list[GiftOffer]:
-    """The cheapest gifts the member cannot afford yet: "plus que 60 points pour le sac"."""
-    return [offer for offer in catalogue_for(balance=balance) if not offer.affordable][:limit]
+@dataclass(frozen=True)
+class GiftOutlook:
+    """What "Mon club" says about the shop, from one read of the catalogue."""
+
+    within_reach: list[GiftOffer]  # the dearest gifts affordable now and not sold out: "à votre portée"
+    next_goals: list[GiftOffer]  # the cheapest not affordable yet: "plus que 60 points pour le sac"
 
 
-def within_reach(*, balance: int, limit: int = 3) -> list[GiftOffer]:
-    """The dearest gifts the member can afford now and that are not sold out: "à votre portée"."""
-    affordable = [offer for offer in catalogue_for(balance=balance) if offer.affordable and offer.available]
-    return sorted(affordable, key=lambda offer: -offer.gift.points)[:limit]
+def gift_outlook(*, balance: int, limit: int = 3) -> GiftOutlook:
+    offers = catalogue_for(balance=balance)
+    affordable = [offer for offer in offers if offer.affordable and offer.available]
+    return GiftOutlook(
+        within_reach=sorted(affordable, key=lambda offer: -offer.gift.points)[:limit],
+        next_goals=[offer for offer in offers if not offer.affordable][:limit],
+    )
 
 
 def voucher_qr_text(*, redemption: Redemption) -> str:
