@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -18,8 +19,8 @@ from rewards.ledger.admin import admin_urls as ledger_admin_urls
 from rewards.ledger.api import PointsView
 from rewards.shop.api import GiftViewSet, RedemptionViewSet
 
-admin.site.site_header = "Club des visiteurs — administration"
-admin.site.site_title = "Club des visiteurs"
+admin.site.site_header = gettext_lazy("Club des visiteurs — administration")
+admin.site.site_title = gettext_lazy("Club des visiteurs")
 admin.site.index_title = "Gestion du club"
 # The app sidebar eats a quarter of a 1280 px screen: list pages need the width for their columns.
 admin.site.enable_nav_sidebar = False

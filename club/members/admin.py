@@ -9,6 +9,7 @@ completed by the member.
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
@@ -16,7 +17,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from club.core.admin_base import ReadOnlyAdmin
+from club.core.admin_base import ReadOnlyAdmin, cut_column
 from club.core.codes import code_normalize
 from club.core.errors import DomainError
 from club.members import services
@@ -56,6 +57,28 @@ class ConsentRecordInline(admin.TabularInline):
         return False
 
 
+_PERMISSION_ACTIONS = {
+    "add": _("Peut ajouter"),
+    "change": _("Peut modifier"),
+    "delete": _("Peut supprimer"),
+    "view": _("Peut consulter"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission in the reader's language: Django stores its name once, in the source language."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None or action not in _PERMISSION_ACTIONS:
+        return str(permission)
+    return f"{model._meta.app_config.verbose_name} | {_PERMISSION_ACTIONS[action]} : {model._meta.verbose_name}"
+
+
+class TranslatedPermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return permission_label(obj)
+
+
 class MemberCreationForm(UserCreationForm):
     class Meta:
         model = Member
@@ -66,7 +89,13 @@ class MemberCreationForm(UserCreationForm):
 class MemberAdmin(UserAdmin):
     add_form = MemberCreationForm
     ordering = ["-date_joined"]
-    list_display = ["email", "display_name", "membership_number", "is_staff", "date_joined"]
+    list_display = [
+        cut_column("email", length=40, label=_("adresse e-mail")),
+        cut_column("display_name", length=30, label=_("nom affiché")),
+        "membership_number",
+        "is_staff",
+        "date_joined",
+    ]
     list_filter = ["is_staff", "is_active", "preferred_language", "favourite_museum", "groups"]
     search_fields = ["email", "display_name", "membership_number"]
     readonly_fields = [
@@ -126,6 +155,11 @@ class MemberAdmin(UserAdmin):
     def delete_queryset(self, request, queryset):
         for member in queryset:
             self.delete_model(request, member)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs["form_class"] = TranslatedPermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

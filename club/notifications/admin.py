@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from club.core.admin_base import cut_column
 from club.core.errors import DomainError
 from club.notifications import services as notifications
 from club.notifications.delivery import render_email
@@ -26,13 +27,35 @@ from club.notifications.selectors import announcement_audience_count, announceme
 class NotificationAdmin(admin.ModelAdmin):
     """Staff see what was sent to whom, and which emails failed and why."""
 
-    list_display = ["created_at", "member", "kind", "title", "email_status", "email_attempts", "read_at"]
+    list_display = [
+        "created_at",
+        cut_column("member", label=_("membre"), ordering="member__email"),
+        "kind",
+        cut_column("shown_title", length=50, label=_("titre"), ordering="title"),
+        "email_status",
+        "email_attempts",
+        "read_at",
+    ]
     list_filter = ["kind", "email_status"]
     search_fields = ["member__email", "member__membership_number", "title"]
-    list_select_related = ["member"]
+    list_select_related = ["member", "announcement"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # The title and body in the language of whoever reads the admin (the stored sources are French).
+    exclude = ["title", "body"]
+    readonly_fields = [
+        "shown_title_field",
+        "shown_body_field",
+        *(f.name for f in Notification._meta.fields if f.name not in {"title", "body", "title_source", "body_source"}),
+    ]
+
+    @admin.display(description=_("titre"))
+    def shown_title_field(self, notification):
+        return notification.shown_title
+
+    @admin.display(description=_("texte"))
+    def shown_body_field(self, notification):
+        return notification.shown_body
 
     def has_add_permission(self, request):
         return False
@@ -45,7 +68,16 @@ class NotificationAdmin(admin.ModelAdmin):
 class AnnouncementAdmin(TranslationAdmin):
     """Staff write an announcement, preview it, send it now or at a set time, and follow it."""
 
-    list_display = ["title", "target", "status", "scheduled_for", "recipients", "queued", "delivered", "failed"]
+    list_display = [
+        cut_column("title", length=60, label=_("titre")),
+        "target",
+        "status",
+        "scheduled_for",
+        "recipients",
+        "queued",
+        "delivered",
+        "failed",
+    ]
     list_filter = ["status", "target"]
     search_fields = ["title"]
     readonly_fields = ["status", "started_at", "recipients", "created_by", "counts", "preview_link"]

@@ -121,7 +121,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.shown_title
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
 
     @property
     def shown_title(self) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,11 +19,26 @@ from club.core.qr import qr_svg
 from club.members.decorators import staff_required
 from club.members.forms import MemberLookupForm
 from club.members.selectors import members_search
-from rewards.ledger.selectors import balance_of, history_of, history_page_describe
+from rewards.ledger.models import Reason
+from rewards.ledger.selectors import AwardOutcome, balance_of, history_of, history_page_describe
 from rewards.shop.models import Redemption
 from rewards.shop.selectors import redemptions_of
 
 RECENT = 5
+
+
+def _sample_outcome(*, paid: int = 0, capped: bool = False) -> AwardOutcome:
+    survey = Reason.SURVEY_ANSWERED
+    return AwardOutcome(
+        action=survey,
+        label=survey.label,
+        paid=paid,
+        balance=130,
+        capped=capped,
+        repeat=False,
+        cap_count=3,
+        cap_period="day",
+    )
 
 
 def styleguide(request):
@@ -37,6 +53,10 @@ def styleguide(request):
             (gettext_lazy("Mes bons"), reverse("shop:vouchers"), False),
         ],
         "sample_page": Paginator(list(range(60)), 20).get_page(2),
+        "sample_picture": static("img/styleguide-picture.svg"),
+        "sample_paid": _sample_outcome(paid=40),
+        "sample_capped": _sample_outcome(capped=True),
+        "sample_badges": [(gettext_lazy("À votre portée"), "ok"), (gettext_lazy("Nouveau"), "info")],
     }
     return render(request, "staff/styleguide.html", context)
 

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from club.core.admin_base import ReadOnlyAdmin
+from club.core.admin_base import ReadOnlyAdmin, cut_column
 from club.core.errors import DomainError
 from club.members.admin import member_admin_action, member_admin_extra
 from club.members.models import Member
@@ -25,7 +25,15 @@ from rewards.ledger.selectors import balance_of
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "member", "amount", "reason", "subject", "balance_after", "created_by"]
+    list_display = [
+        "created_at",
+        cut_column("member", label=_("membre"), ordering="member__email"),
+        "amount",
+        "reason",
+        cut_column("subject", length=36, label=_("objet")),
+        "balance_after",
+        "created_by",
+    ]
     list_filter = ["reason", "created_at"]
     search_fields = ["member__email", "member__membership_number", "reference", "subject"]
     list_select_related = ["member", "created_by"]
@@ -55,7 +63,15 @@ class EarningRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Adjustment)
 class AdjustmentAdmin(ReadOnlyAdmin):
-    list_display = ["requested_at", "member", "amount", "status", "requested_by", "decided_by", "reason"]
+    list_display = [
+        "requested_at",
+        cut_column("member", label=_("membre"), ordering="member__email"),
+        "amount",
+        "status",
+        "requested_by",
+        "decided_by",
+        cut_column("reason", length=50, label=_("motif")),
+    ]
     list_filter = ["status"]
     search_fields = ["member__email", "member__membership_number", "reason"]
     list_select_related = ["member", "requested_by", "decided_by"]

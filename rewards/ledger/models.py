@@ -105,6 +105,9 @@ class LedgerEntry(models.Model):
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
 
+    # Set by `points_award` on the entry it has just written (not on an earlier award it returns).
+    paid_now = False
+
     class Meta:
         verbose_name = _("mouvement de points")
         verbose_name_plural = _("journal des points")

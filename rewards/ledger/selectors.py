@@ -143,3 +143,50 @@ def earning_guide(*, member: Member | None, now: datetime | None = None) -> list
         )
         for way in ways
     ]
+
+
+@dataclass(frozen=True)
+class AwardOutcome:
+    """What an action paid, as the page that did it says it: the points and the balance, or why nothing.
+
+    `capped` is true when the action's cap for its period was already reached
+    (the page says "points already earned today for surveys" instead of "0");
+    `repeat` when this very source had already paid (the points are not new).
+    """
+
+    action: str
+    label: str
+    paid: int
+    balance: int
+    capped: bool
+    repeat: bool
+    cap_count: int | None
+    cap_period: str
+
+
+def award_outcome(
+    *, member: Member, action: str, entry: LedgerEntry | None, now: datetime | None = None
+) -> AwardOutcome:
+    """Explain the result of `points_award` for `member` (two queries at most: the rule, and the count when capped)."""
+    now = now or timezone.now()
+    rule = EarningRule.objects.filter(action=action).first()
+    cap_count = rule.cap_count if rule else None
+    cap_period = rule.cap_period if rule else ""
+    fresh = entry is not None and entry.paid_now
+    capped = False
+    if entry is None and rule is not None and rule.is_active and cap_count is not None:
+        start = period_start(rule.cap_period, now)
+        earned = LedgerEntry.objects.filter(
+            member_id=member.pk, reason=action, **({"created_at__gte": start} if start else {})
+        ).count()
+        capped = earned >= cap_count
+    return AwardOutcome(
+        action=action,
+        label=str(Reason(action).label),
+        paid=entry.amount if entry is not None and fresh else 0,
+        balance=balance_of(member=member),
+        capped=capped,
+        repeat=entry is not None and not fresh,
+        cap_count=cap_count,
+        cap_period=cap_period,
+    )

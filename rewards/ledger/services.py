@@ -373,6 +373,7 @@ def points_award(
         balance_after=balance,
         created_at=now,
     )
+    entry.paid_now = True
     if after_award_hooks():
         transaction.on_commit(partial(after_award_run, entry))
     return entry

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from club.core.admin_base import ReadOnlyAdmin
+from club.core.admin_base import ReadOnlyAdmin, cut_column
 from club.core.errors import DomainError
 from club.core.exports import csv_write_rows, csv_writer
 from club.core.images import CheckedImageField
@@ -33,7 +33,15 @@ class GiftAdminForm(forms.ModelForm):
 @admin.register(Gift)
 class GiftAdmin(TranslationAdmin):
     form = GiftAdminForm
-    list_display = ["name", "points", "stock", "museum", "is_active", "available_until", "thumbnail_preview"]
+    list_display = [
+        cut_column("name", label=_("nom")),
+        "points",
+        "stock",
+        "museum",
+        "is_active",
+        "available_until",
+        "thumbnail_preview",
+    ]
     list_filter = ["is_active", "museum", "fulfilment"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -64,7 +72,15 @@ class GiftAdmin(TranslationAdmin):
 
 @admin.register(Redemption)
 class RedemptionAdmin(ReadOnlyAdmin):
-    list_display = ["code", "gift", "member", "status", "created_at", "expires_at", "collected_at"]  # museum: a filter
+    list_display = [
+        "code",
+        cut_column("gift", length=32, label=_("cadeau"), ordering="gift__name"),
+        cut_column("member", label=_("membre"), ordering="member__email"),
+        "status",
+        "created_at",
+        "expires_at",
+        "collected_at",
+    ]  # museum: a filter
     list_filter = ["status", "museum", "gift", "created_at"]
     search_fields = ["code", "member__email", "member__membership_number"]
     list_select_related = ["gift", "member", "museum"]

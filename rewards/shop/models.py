@@ -77,6 +77,10 @@ class Gift(models.Model):
         return self.name
 
     @property
+    def thumbnail_url(self) -> str:
+        return self.thumbnail.url if self.thumbnail else ""
+
+    @property
     def validity_days(self) -> int:
         return self.voucher_validity_days or settings.REDEMPTION_VALIDITY_DAYS
 
@@ -93,6 +97,9 @@ class Redemption(models.Model):
         COLLECTED = "collected", _("remis")
         CANCELLED = "cancelled", _("annulé")
         EXPIRED = "expired", _("expiré")
+
+    # What each status means to the reader, as a badge tone of the design system.
+    STATUS_TONES = {Status.ISSUED: "ok", Status.COLLECTED: "info", Status.CANCELLED: "danger", Status.EXPIRED: "muted"}
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="redemptions")
     gift = models.ForeignKey(Gift, verbose_name=_("cadeau"), on_delete=models.PROTECT, related_name="redemptions")
@@ -140,6 +147,14 @@ class Redemption(models.Model):
 
     def __str__(self):
         return f"{self.gift} — {self.code}"
+
+    @property
+    def status_tone(self) -> str:
+        return self.STATUS_TONES[self.Status(self.status)]
+
+    @property
+    def badges(self) -> list[tuple[str, str]]:
+        return [(self.get_status_display(), self.status_tone)]
 
     @property
     def reference(self) -> str:

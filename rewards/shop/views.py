@@ -26,9 +26,40 @@ from rewards.shop.models import Redemption
 from rewards.shop.selectors import catalogue_for, gift_offer, gifts_in_shop, redemptions_of, voucher_qr_text
 
 
+def _offer_badges(offer, *, signed_in: bool) -> list[tuple[str, str]]:
+    """The badges of a gift in the catalogue: sold out or few left, then within the member's reach."""
+    badges = []
+    if not offer.available:
+        badges.append((_("Épuisé"), "muted"))
+    elif offer.units_left <= 5:
+        badges.append(
+            (
+                ngettext("Plus que %(count)s !", "Plus que %(count)s !", offer.units_left)
+                % {"count": offer.units_left},
+                "warn",
+            )
+        )
+    if signed_in and offer.available and offer.affordable:
+        badges.append((_("À votre portée"), "ok"))
+    return badges
+
+
 def shop(request):
     balance = balance_of(member=request.user)
-    return render(request, "shop/shop.html", {"offers": catalogue_for(balance=balance), "balance": balance})
+    signed_in = request.user.is_authenticated
+    items = [
+        {
+            "offer": offer,
+            "badges": _offer_badges(offer, signed_in=signed_in),
+            "points": ngettext("%(count)s point", "%(count)s points", offer.gift.points) % {"count": offer.gift.points},
+            "note": ngettext("Encore %(count)s point à gagner", "Encore %(count)s points à gagner", offer.missing)
+            % {"count": offer.missing}
+            if signed_in and offer.missing
+            else "",
+        }
+        for offer in catalogue_for(balance=balance)
+    ]
+    return render(request, "shop/shop.html", {"items": items, "balance": balance})
 
 
 def gift_detail(request, slug):

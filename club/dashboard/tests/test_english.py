@@ -107,3 +107,55 @@ def test_the_staff_pages_in_english_have_no_french_left(client):
             f"{reverse('shop:desk')}?code={voucher.code}",
         ],
     )
+
+
+def test_the_admin_in_english_has_no_french_left(client):
+    """Every admin list, add form and change form the club registers, read by an administrator in English."""
+    from django.contrib import admin
+
+    call_command("seed_demo", force=True)
+    member = Member.objects.get(email=MEMBER_EMAIL)
+    gift_redeem(member=member, gift=Gift.objects.get(slug="carte-postale"))
+    administrator = Member.objects.get(email=ADMIN_EMAIL)
+    client.force_login(administrator)
+    client.post(reverse("set_language"), {"language": "en"})
+    paths = [reverse("admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        if meta.app_label not in {"members", "ledger", "shop", "notifications", "museums", "core"}:
+            continue  # the libraries' own pages are theirs to translate
+        paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        request = type("Request", (), {"user": administrator})()
+        if model_admin.has_add_permission(request):
+            paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk]))
+    assert len(paths) > 15
+    _walk(client, paths)
+
+
+@pytest.mark.parametrize(
+    ("language", "points", "expected"),
+    [("fr", 0, "0 point"), ("fr", 1, "1 point"), ("fr", 2, "2 points"), ("en", 0, "0 points"), ("en", 1, "1 point")],
+)
+def test_plural_forms_follow_each_language(client, give, language, points, expected):
+    """French says "0 point" (zero is singular there), English "0 points"."""
+    from club.members.tests.factories import MemberFactory
+
+    member = MemberFactory()
+    if points:
+        give(member, points)
+    client.force_login(member)
+    client.post(reverse("set_language"), {"language": language})
+    text = _visible_text(client.get(reverse("shop:shop")).content.decode())
+    assert re.search(r"(?:Vous avez|You have) (\d+ points?) \.", text).group(1) == expected
+
+
+def test_the_french_catalogue_holds_every_plural_text():
+    """`make messages` keeps it so; a plural missing there would read "0 points" in French."""
+    french = (Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES" / "django.po").read_text()
+    plurals = re.findall(r'^msgid_plural "(.*)"', CATALOGUE.read_text(), re.M)
+    assert len(plurals) > 10
+    assert "plural=(n > 1)" in french
+    assert [p for p in plurals if f'msgid_plural "{p}"' not in french] == []

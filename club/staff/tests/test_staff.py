@@ -1,5 +1,8 @@
 """Staff: member look-up at the desk, groups and admin."""
 
+import html
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -240,3 +243,14 @@ def test_the_styleguide_shows_every_component_in_both_languages_to_staff_only(cl
     ]:
         assert page.count(component) >= 2, component  # once per language
     assert 'lang="fr"' in page and 'lang="en"' in page and "Yes, cancel the voucher" in page
+
+
+def test_long_names_in_admin_lists_are_cut_with_the_whole_value_in_a_title(admin_client):
+    from rewards.shop.tests.factories import GiftFactory
+
+    long_name = "Reproduction encadrée du « Pont de Moret » d'Alfred Sisley, édition numérotée du centenaire"
+    GiftFactory(name=long_name)
+    page = admin_client.get(reverse("admin:shop_gift_changelist")).content.decode()
+    shown = re.search(r'<span title="([^"]+)">([^<]+)</span>', page)
+    assert html.unescape(shown.group(1)) == long_name
+    assert html.unescape(shown.group(2)) == long_name[:39].rstrip() + "…"

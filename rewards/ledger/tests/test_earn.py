@@ -8,6 +8,7 @@ from club.members.tests.factories import MemberFactory
 from club.notifications.models import Notification
 from rewards.ledger.models import EarningRule
 from rewards.ledger.selectors import earning_guide
+from rewards.ledger.services import points_award
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,27 @@ def test_mon_club_says_what_is_within_reach_now_and_what_comes_next(client, memb
     assert "À votre portée" in page and "« Carte postale » pour 60 points" in page
     assert "Plus que 180 points pour « Sac »" in page
     assert reverse("ledger:earn") in page
+
+
+def test_a_paying_page_says_the_points_or_that_the_cap_is_reached_never_zero(give):
+    from django.template.loader import render_to_string
+
+    from rewards.ledger.models import Reason
+    from rewards.ledger.selectors import award_outcome
+
+    member = MemberFactory()
+    for _ in range(2):
+        give(member, 40, action=Reason.SURVEY_ANSWERED)
+    third = give(member, 40, action=Reason.SURVEY_ANSWERED)
+    paid = award_outcome(member=member, action=Reason.SURVEY_ANSWERED, entry=third)
+    assert (paid.paid, paid.capped, paid.repeat) == (40, False, False)
+    assert "+40 points" in render_to_string("includes/points_outcome.html", {"outcome": paid})
+    fourth = give(member, 40, action=Reason.SURVEY_ANSWERED)  # the daily cap is 3
+    assert fourth is None
+    capped = award_outcome(member=member, action=Reason.SURVEY_ANSWERED, entry=fourth)
+    assert (capped.paid, capped.capped, capped.balance) == (0, True, paid.balance)
+    html = render_to_string("includes/points_outcome.html", {"outcome": capped})
+    assert "Points déjà gagnés aujourd'hui pour « enquête »" in html and "+0" not in html and " 0 point" not in html
+    again = points_award(member=member, action=Reason.SURVEY_ANSWERED, reference=third.reference)
+    repeat = award_outcome(member=member, action=Reason.SURVEY_ANSWERED, entry=again)
+    assert (repeat.paid, repeat.repeat) == (0, True)
