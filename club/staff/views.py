@@ -11,16 +11,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from club.core.errors import DomainError
+from club.core.errors import DomainError, InvalidCode
 from club.core.qr import qr_svg
 from club.members.decorators import staff_required
 from club.members.forms import MemberLookupForm
 from club.members.selectors import members_search
 from rewards.ledger.models import Reason
 from rewards.ledger.selectors import AwardOutcome, balance_of, history_of, history_page_describe
+from rewards.shop.forms import VoucherLookupForm
 from rewards.shop.models import Redemption
 from rewards.shop.selectors import redemptions_of
 
@@ -41,12 +43,21 @@ def _sample_outcome(*, paid: int = 0, capped: bool = False) -> AwardOutcome:
     )
 
 
+def _sample_form(language: str) -> VoucherLookupForm:
+    """A form field as it looks with the desk's error for a mistyped code (ids kept apart per language)."""
+    form = VoucherLookupForm(data={"code": "ABCD-EFGH-JKM1"}, auto_id=f"sg-{language}-%s")
+    form.is_valid()
+    with translation.override(language):
+        form.add_error("code", str(InvalidCode.message))
+    return form
+
+
 def styleguide(request):
     """The design system's components in both languages (staff, or anyone with DEBUG)."""
     if not settings.DEBUG and not (request.user.is_authenticated and request.user.is_staff):
         raise PermissionDenied
     context = {
-        "languages": [code for code, _name in settings.LANGUAGES],
+        "languages": [(code, _sample_form(code)) for code, _name in settings.LANGUAGES],
         "qr": qr_svg("ABCD-EFGH-JKM0"),
         "tab_items": [
             (gettext_lazy("Mes points"), reverse("ledger:history"), True),
