@@ -2,11 +2,10 @@
 
 from django.shortcuts import render
 
-from club.core.qr import qr_svg
 from club.members.decorators import member_required
-from club.members.selectors import card_qr_text
+from club.members.selectors import card_qr_svg
 from museums.selectors import museums_visible
-from rewards.ledger.selectors import balance_of, expiring_soon
+from rewards.ledger.selectors import points_summary
 from rewards.shop.selectors import gift_outlook, redemptions_open_count
 
 
@@ -18,18 +17,18 @@ def home(request):
 def dashboard(request):
     """ "Mon club": the card, the points, the next gifts and what expires soon."""
     member = request.user
-    balance = balance_of(member=member)
-    outlook = gift_outlook(balance=balance)
+    points = points_summary(member=member)
+    outlook = gift_outlook(balance=points.balance)
     return render(
         request,
         "club/dashboard.html",
         {
             "member": member,
-            "qr_svg": qr_svg(card_qr_text(member=member)),
-            "balance": balance,
+            "qr_svg": card_qr_svg(member=member),
+            "balance": points.balance,
             "within_reach": outlook.within_reach,
             "goals": outlook.next_goals,
-            "expiring": expiring_soon(member=member),
+            "expiring": points.expiring,
             "open_vouchers": redemptions_open_count(member=member),
         },
     )

@@ -86,6 +86,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
         _("membre de l'équipe"), default=False, help_text=_("Peut se connecter à l'administration.")
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    # When the member first proved an address (allauth keeps the addresses): read
+    # on every member page, so kept on the row the session already loads.
+    email_verified_at = models.DateTimeField(_("e-mail vérifié le"), null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
 
     objects = MemberManager()

@@ -2,13 +2,13 @@
 
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from club.core.codes import code_is_valid, code_normalize
 from club.core.errors import InvalidCode, MemberNotFound
+from club.core.qr import qr_svg_cached
 from club.members.models import ConsentRecord, Member
 
 
@@ -70,7 +70,13 @@ def card_qr_text(*, member: Member) -> str:
 
 
 def member_is_verified(*, member: Member) -> bool:
-    return EmailAddress.objects.filter(user=member, verified=True).exists()
+    """Whether the member ever proved an address (no query: the flag is on the member's row)."""
+    return member.email_verified_at is not None
+
+
+def card_qr_svg(*, member: Member) -> str:
+    """The card's QR code as SVG, encoded once and kept in the cache (it never changes)."""
+    return qr_svg_cached(card_qr_text(member=member))
 
 
 def consent_history(*, member: Member) -> QuerySet[ConsentRecord]:

@@ -143,6 +143,11 @@ def member_signup_complete(
 def member_email_verified(*, member: Member) -> None:
     """The member proved their address: the welcome points are paid (once, by the ledger's hook)."""
     with transaction.atomic():
+        if member.email_verified_at is None:
+            member.email_verified_at = timezone.now()
+            Member.objects.filter(pk=member.pk, email_verified_at__isnull=True).update(
+                email_verified_at=member.email_verified_at
+            )
         member_hooks_run(event=MemberEvent.EMAIL_VERIFIED, member=member)
 
 

@@ -8,17 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from club.core.qr import qr_svg
 from club.members import services
 from club.members.decorators import member_required
 from club.members.forms import ProfileForm
-from club.members.selectors import card_qr_text, consent_history, member_is_verified
+from club.members.selectors import card_qr_svg, consent_history, member_is_verified
 
 
 @member_required
 def card(request):
     member = request.user
-    return render(request, "members/card.html", {"member": member, "qr_svg": qr_svg(card_qr_text(member=member))})
+    return render(request, "members/card.html", {"member": member, "qr_svg": card_qr_svg(member=member)})
 
 
 @member_required

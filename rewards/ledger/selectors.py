@@ -39,14 +39,34 @@ class Expiring:
     first_date: datetime | None
 
 
-def expiring_soon(*, member: Member, now: datetime | None = None) -> Expiring:
-    """Points that expire within the warning window, and the first such date."""
+@dataclass(frozen=True)
+class PointsSummary:
+    balance: int
+    expiring: Expiring
+
+
+def points_summary(*, member: Member, now: datetime | None = None) -> PointsSummary:
+    """The balance and what expires soon, in one query (the account row with its lots' aggregates)."""
     now = now or timezone.now()
     horizon = now + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
-    row = PointsLot.objects.filter(
-        member_id=member.pk, remaining__gt=0, expires_at__isnull=False, expires_at__lte=horizon
-    ).aggregate(points=Sum("remaining"), first=Min("expires_at"))
-    return Expiring(points=row["points"] or 0, first_date=row["first"])
+    expiring = PointsLot.objects.filter(
+        member_id=OuterRef("member_id"), remaining__gt=0, expires_at__isnull=False, expires_at__lte=horizon
+    ).values("member_id")
+    row = (
+        Account.objects.filter(member_id=member.pk)
+        .annotate(
+            expiring_points=Subquery(expiring.annotate(total=Sum("remaining")).values("total")),
+            expiring_first=Subquery(expiring.annotate(first=Min("expires_at")).values("first")),
+        )
+        .values("balance", "expiring_points", "expiring_first")
+        .first()
+    )
+    if row is None:  # no account yet: nothing earned
+        return PointsSummary(balance=0, expiring=Expiring(points=0, first_date=None))
+    return PointsSummary(
+        balance=row["balance"],
+        expiring=Expiring(points=row["expiring_points"] or 0, first_date=row["expiring_first"]),
+    )
 
 
 def ledger_mismatches() -> list[dict]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from club.core.codes import code_from_scan, code_is_valid, code_normalize
 from club.core.errors import DomainError
-from club.core.qr import qr_svg
+from club.core.qr import qr_svg_cached
 from club.members.decorators import member_required, staff_required
 from rewards.ledger.selectors import balance_of
 from rewards.shop import services
@@ -121,7 +121,7 @@ def _own_voucher(request, code) -> Redemption:
 @member_required
 def voucher(request, code):
     redemption = _own_voucher(request, code)
-    qr = qr_svg(voucher_qr_text(redemption=redemption))
+    qr = qr_svg_cached(voucher_qr_text(redemption=redemption))
     return render(request, "shop/voucher.html", {"redemption": redemption, "qr_svg": qr})
 
 

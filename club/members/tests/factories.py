@@ -40,6 +40,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=extracted is not False)
+            if extracted is not False:
+                self.email_verified_at = timezone.now()
+                Member.objects.filter(pk=self.pk).update(email_verified_at=self.email_verified_at)
 
 
 class StaffFactory(MemberFactory):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from club.notifications.models import Notification
 from rewards.ledger import expiry as ledger_expiry
 from rewards.ledger.models import LedgerEntry, PointsLot
-from rewards.ledger.selectors import balance_of, expiring_soon
+from rewards.ledger.selectors import balance_of, points_summary
 from rewards.shop import services as shop_services
 from rewards.shop.tests.factories import GiftFactory
 
@@ -68,9 +68,9 @@ def test_members_are_warned_thirty_days_before(clock, member, give):
     give(member, 80)
     expiry_date = PointsLot.objects.get().expires_at
     clock.move_to(expiry_date - timedelta(days=31))
-    assert expiring_soon(member=member).points == 0
+    assert points_summary(member=member).expiring.points == 0
     clock.move_to(expiry_date - timedelta(days=29))
-    warning = expiring_soon(member=member)
+    warning = points_summary(member=member).expiring
     assert warning.points == 80 and warning.first_date == expiry_date
 
 
