@@ -17,9 +17,9 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+
+from common import gunicorn_start
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -37,17 +37,7 @@ def serve(port: int, conn_max_age: int, database_url: str) -> subprocess.Popen:
         "REDIS_URL": "",
         "LOG_LEVEL": "WARNING",
     }
-    command = [str(Path(PYTHON).with_name("gunicorn")), "club.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--no-control-socket", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()  # noqa: S310
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    sys.exit("gunicorn did not start")
+    return gunicorn_start("club.wsgi:application", port, env)
 
 
 def wrk(port: int, seconds: int) -> float:

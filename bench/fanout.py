@@ -37,8 +37,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
 import redis
+from common import admin_query
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKER = "redis://127.0.0.1:6379/13"
@@ -57,21 +57,6 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.members = max(args.members, FANS)
     return args
-
-
-def admin_query(url: str, *statements: str) -> None:
-    """Run statements on the server's `postgres` database (autocommit)."""
-    parts = urlparse(url)
-    conn = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
-    )
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        conn.close()
 
 
 def common_env(url: str, sink: Path) -> dict:

@@ -36,7 +36,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
+from common import admin_query
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.25
@@ -75,22 +75,6 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.members = max(args.members, HOT_CLIENTS)
     return args
-
-
-def admin_query(url, *statements: str) -> list:
-    """Run statements on the server's `postgres` database (autocommit); last result."""
-    parts = urlparse(url)
-    conn = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
-    )
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-            return cursor.fetchall() if cursor.description else []
-    finally:
-        conn.close()
 
 
 def setup_django(url: str) -> None:

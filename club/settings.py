@@ -248,7 +248,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Club des visiteurs <club
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache ---
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Production shares one cache (Redis, CACHE_URL) between its processes; without one, each
+# process keeps its own, large enough for the QR codes of the members it serves.
+CACHES = {
+    "default": env.cache("CACHE_URL")
+    if env("CACHE_URL", default="")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}
+}
 
 # --- Celery (broker: Redis; no REDIS_URL means tasks run eagerly in-process) ---
 REDIS_URL = env("REDIS_URL", default="")

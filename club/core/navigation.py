@@ -9,10 +9,11 @@ inbox, the count shown beside it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 EVERYONE, MEMBERS, STAFF = "everyone", "members", "staff"
 
@@ -66,6 +67,12 @@ def _once(count: Callable[[HttpRequest], int], request: HttpRequest) -> Callable
     return value
 
 
+@lru_cache(maxsize=256)
+def _address(url_name: str, prefix: str) -> str:
+    """An entry's address, reversed once per script prefix (addresses do not change while serving)."""
+    return reverse(url_name)
+
+
 def nav_for(request: HttpRequest) -> list[dict]:
     """The entries this visitor sees, in order, with their address, current flag and count."""
     shown = sorted((e for e in _entries.values() if _visible(e, request)), key=lambda e: (e.order, e.key))
@@ -73,7 +80,7 @@ def nav_for(request: HttpRequest) -> list[dict]:
         {
             "key": entry.key,
             "label": entry.label,
-            "url": reverse(entry.url_name),
+            "url": _address(entry.url_name, get_script_prefix()),
             "current": _current(entry, request),
             "count": _once(entry.count, request) if entry.count else None,
         }

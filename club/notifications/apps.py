@@ -14,7 +14,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from club.core.navigation import MEMBERS, NavEntry, nav_register
         from club.members.hooks import MemberEvent, member_hook_register
-        from club.notifications.selectors import notifications_unread_count
+        from club.notifications.selectors import unread_count_for_request
         from club.notifications.welcome import welcome_notification
 
         member_hook_register(event=MemberEvent.EMAIL_VERIFIED, hook=welcome_notification)
@@ -26,6 +26,6 @@ class NotificationsConfig(AppConfig):
                 audience=MEMBERS,
                 order=40,
                 matches=("notifications",),
-                count=lambda request: notifications_unread_count(member=request.user),
+                count=unread_count_for_request,
             )
         )

@@ -15,6 +15,13 @@ from club.notifications.services import notification_send
 WELCOME_TITLE = _("Bienvenue au Club des visiteurs !")
 
 
+def welcome_body():
+    return _(
+        "Vos premiers pas : complétez votre profil (des points à la clé), découvrez comment gagner "
+        "des points, puis choisissez un cadeau dans la boutique. Votre carte d'adhérent est dans Mon club."
+    )
+
+
 def welcome_notification(member: Member) -> None:
     if Notification.objects.filter(member=member, kind=NotificationKind.ACCOUNT).exists():
         return
@@ -22,9 +29,6 @@ def welcome_notification(member: Member) -> None:
         member=member,
         kind=NotificationKind.ACCOUNT,
         title=WELCOME_TITLE,
-        body=_(
-            "Vos premiers pas : complétez votre profil (des points à la clé), découvrez comment gagner "
-            "des points, puis choisissez un cadeau dans la boutique. Votre carte d'adhérent est dans Mon club."
-        ),
+        body=welcome_body(),
         url=reverse("ledger:earn"),
     )

@@ -9,11 +9,11 @@ member is declared by no app.
 """
 
 from functools import cache
-from importlib import import_module
 
 from django.apps import apps
 from django.db.models import Model
 
+from club.core.discovery import app_modules
 from club.core.personal_data import Kind, PersonalData
 from club.members.models import Member
 
@@ -23,16 +23,7 @@ MODULE = "personal_data"
 @cache
 def personal_data_providers() -> tuple[PersonalData, ...]:
     """Every app's declarations, in INSTALLED_APPS order."""
-    found: list[PersonalData] = []
-    for app_config in apps.get_app_configs():
-        try:
-            module = import_module(f"{app_config.name}.{MODULE}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.{MODULE}":
-                raise
-            continue
-        found.extend(getattr(module, "PROVIDERS", ()))
-    return tuple(found)
+    return tuple(provider for module in app_modules(MODULE) for provider in getattr(module, "PROVIDERS", ()))
 
 
 def _model(provider: PersonalData) -> type[Model]:

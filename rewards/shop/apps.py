@@ -21,4 +21,17 @@ class ShopConfig(AppConfig):
 
         nav_register(NavEntry("shop", _("Boutique"), "shop:shop", order=30, matches=("shop:shop", "shop:gift")))
         fulfilment_register(StockFulfilment())
+        # A gift saved or deleted by any path (the admin's delete too) redraws the cached catalogue.
+        from django.db.models.signals import post_delete, post_save
+
+        from rewards.shop.models import Gift
+
+        post_save.connect(_gift_changed, sender=Gift, dispatch_uid="shop_gift_saved")
+        post_delete.connect(_gift_changed, sender=Gift, dispatch_uid="shop_gift_deleted")
         reference_resolver_register("shop.redemption", redemption_names)
+
+
+def _gift_changed(sender, **kwargs):
+    from rewards.shop.fulfilments import units_changed
+
+    units_changed()

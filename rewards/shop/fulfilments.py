@@ -22,10 +22,16 @@ member's points account is locked (lock order: member, then gift or seat):
 - `release(redemption=…, now=…)` gives the unit back when a voucher is
   cancelled or expires;
 - `units_left(gift)` is what the shop shows ("3 left", "sold out").
+
+The catalogue the pages read is cached (`rewards.shop.selectors`): whatever
+changes what `units_left` answers outside the shop's services (a seat booked
+from the events pages) calls `units_changed()`, which drops it on commit.
 """
 
 from typing import TYPE_CHECKING, Protocol
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +41,17 @@ if TYPE_CHECKING:
     from rewards.shop.models import Gift, Redemption
 
 STOCK = "stock"
+CATALOGUE_CACHE_KEY = "shop:catalogue:v1"
+CATALOGUE_VERSION_KEY = "shop:catalogue:v1:version"
+
+
+def units_changed() -> None:
+    """Units of some gift changed: the cached catalogue is dropped now, and again once the transaction commits.
+
+    (Between the two, another request may cache what it still reads from before the commit.)
+    """
+    cache.delete_many([CATALOGUE_CACHE_KEY, CATALOGUE_VERSION_KEY])
+    transaction.on_commit(lambda: cache.delete_many([CATALOGUE_CACHE_KEY, CATALOGUE_VERSION_KEY]))
 
 
 class Fulfilment(Protocol):

@@ -5,16 +5,20 @@ available" are computed; the shop page, the gift page, "Mon club" and the API
 all read it.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from club.members.models import Member
-from rewards.shop.fulfilments import fulfilment_for
+from rewards.shop.fulfilments import CATALOGUE_CACHE_KEY, CATALOGUE_VERSION_KEY, fulfilment_for
 from rewards.shop.models import Gift, Redemption
 
 
@@ -24,10 +28,11 @@ def gifts_in_shop(*, now: datetime | None = None) -> QuerySet[Gift]:
 
 @dataclass(frozen=True)
 class GiftOffer:
-    """A gift in the shop as one member sees it."""
+    """A gift in the shop as one member sees it (`units_left` read from its fulfilment once)."""
 
     gift: Gift
     balance: int
+    units_left: int
 
     @property
     def missing(self) -> int:
@@ -39,22 +44,72 @@ class GiftOffer:
         return self.missing == 0
 
     @property
-    def units_left(self) -> int:
-        return fulfilment_for(self.gift).units_left(self.gift)
-
-    @property
     def available(self) -> bool:
         """On sale now (the offer comes from `gifts_in_shop`) and not sold out."""
         return self.units_left > 0
 
 
 def gift_offer(*, gift: Gift, balance: int) -> GiftOffer:
-    return GiftOffer(gift=gift, balance=balance)
+    return GiftOffer(gift=gift, balance=balance, units_left=fulfilment_for(gift).units_left(gift))
+
+
+# Longest a cached catalogue lives, whatever happens (every change also drops it).
+CATALOGUE_CACHE_SECONDS = 300
+
+
+def _catalogue_rows(now: datetime) -> list[tuple[Gift, int]]:
+    """The gifts on sale and their units left, as of `now`, from the database."""
+    return [(gift, fulfilment_for(gift).units_left(gift)) for gift in gifts_in_shop(now=now)]
+
+
+def _next_window_edge(now: datetime) -> datetime | None:
+    """When a gift next enters or leaves its sale window: the cached catalogue must not outlive it."""
+    edges = Gift.objects.filter(is_active=True).values_list("available_from", "available_until")
+    future = [edge for pair in edges for edge in pair if edge is not None and edge > now]
+    return min(future, default=None)
+
+
+def _catalogue_cached() -> dict:
+    """The catalogue every member page reads, kept in the cache with a digest of its content.
+
+    Dropped on commit by every change of a gift or of its units (the shop's
+    services and `fulfilments.units_changed`), and never kept past the next
+    opening or closing of a gift's sale window, nor past five minutes.
+    """
+    entry = cache.get(CATALOGUE_CACHE_KEY)
+    if entry is None:
+        now = timezone.now()
+        rows = _catalogue_rows(now)
+        fields = [field.attname for field in Gift._meta.concrete_fields]
+        content = repr([(tuple(getattr(gift, name) for name in fields), units) for gift, units in rows])
+        entry = {"rows": rows, "version": hashlib.sha256(content.encode()).hexdigest()[:16]}
+        edge = _next_window_edge(now)
+        timeout = CATALOGUE_CACHE_SECONDS
+        if edge is not None:
+            timeout = max(1, min(timeout, int((edge - now).total_seconds())))
+        cache.set_many({CATALOGUE_CACHE_KEY: entry, CATALOGUE_VERSION_KEY: entry["version"]}, timeout)
+    return entry
+
+
+def catalogue_rows_cached() -> list[tuple[Gift, int]]:
+    return _catalogue_cached()["rows"]
+
+
+def catalogue_version() -> str:
+    """A digest of the catalogue as pages show it: what a cached page that shows gifts depends on.
+
+    Kept under a key of its own, so a page served from the cache reads a few bytes, not the catalogue.
+    """
+    return cache.get(CATALOGUE_VERSION_KEY) or _catalogue_cached()["version"]
 
 
 def catalogue_for(*, balance: int, now: datetime | None = None) -> list[GiftOffer]:
-    """Every gift in the shop with the points the member still lacks (0: affordable)."""
-    return [gift_offer(gift=gift, balance=balance) for gift in gifts_in_shop(now=now)]
+    """Every gift in the shop with the points the member still lacks (0: affordable).
+
+    Read from the cache, unless a moment is given (staff previews, tests of the sale window).
+    """
+    rows = catalogue_rows_cached() if now is None else _catalogue_rows(now)
+    return [GiftOffer(gift=gift, balance=balance, units_left=units) for gift, units in rows]
 
 
 @dataclass(frozen=True)
@@ -84,7 +139,13 @@ def redemptions_of(*, member: Member) -> QuerySet[Redemption]:
 
 
 def redemptions_open_count(*, member: Member) -> int:
-    return redemptions_of(member=member).filter(status=Redemption.Status.ISSUED).count()
+    """Vouchers to collect, for "Mon club" on every visit: one statement (the ORM's COUNT cost more to build)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM shop_redemption WHERE member_id = %s AND status = %s",
+            [member.pk, Redemption.Status.ISSUED.value],
+        )
+        return cursor.fetchone()[0]
 
 
 def redemption_names(pks: list[str]) -> dict[str, str]:

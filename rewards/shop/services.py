@@ -41,7 +41,7 @@ from rewards.shop.errors import (
     VoucherExpired,
     VoucherNotFound,
 )
-from rewards.shop.fulfilments import fulfilment_for
+from rewards.shop.fulfilments import fulfilment_for, units_changed
 from rewards.shop.models import Gift, Redemption
 
 # --- Buying ----------------------------------------------------------------------
@@ -87,6 +87,7 @@ def gift_redeem(*, member: Member, gift: Gift, now: datetime | None = None) -> R
         _validate_member_limit(gift, member_id=member.pk)
         fulfilment = fulfilment_for(gift)
         fulfilment.reserve(gift=gift, member_id=member.pk, now=now)
+        units_changed()
         redemption = Redemption.objects.create(
             member_id=member.pk,
             gift=gift,
@@ -185,6 +186,7 @@ def redemption_cancel(
             now=now,
         )
         fulfilment_for(locked.gift).release(redemption=locked, now=now)
+        units_changed()
         locked.status = status
         locked.cancelled_at = now
         locked.cancelled_by = by
@@ -224,6 +226,7 @@ def gift_stock_adjust(*, gift: Gift, delta: int) -> int:
         updated = Gift.objects.filter(pk=gift.pk, stock__gte=-delta).update(stock=F("stock") + delta)
         if not updated:
             raise GiftOutOfStock(details={"gift": gift.pk})
+        units_changed()
         return Gift.objects.values_list("stock", flat=True).get(pk=gift.pk)
 
 
@@ -235,6 +238,7 @@ def gift_picture_set(*, gift: Gift, picture: File | None = None) -> Gift:
         with gift.picture.open("rb") as source:
             gift.thumbnail.save("thumbnail.jpg", thumbnail_from(source), save=False)
     Gift.objects.filter(pk=gift.pk).update(picture=gift.picture.name, thumbnail=gift.thumbnail.name)
+    units_changed()
     return gift
 
 
@@ -253,6 +257,7 @@ def gift_save(*, gift: Gift, picture_changed: bool = False) -> Gift:
             gift.stock = Gift.objects.values_list("stock", flat=True).get(pk=gift.pk)
         if picture_changed:
             gift_picture_set(gift=gift)
+        units_changed()  # name, price or sale window: the cached catalogue is redrawn
     return gift
 
 

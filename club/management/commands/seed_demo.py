@@ -19,11 +19,12 @@ from rewards.ledger.services import earning_rules_ensure_defaults, points_award
 from rewards.shop.demo import GIFTS, gift_picture
 from rewards.shop.services import gift_upsert
 
-STAFF_EMAIL = "equipe@club-demo.fr"
+DEMO_EMAIL_DOMAIN = "club-demo.fr"
+STAFF_EMAIL = f"equipe@{DEMO_EMAIL_DOMAIN}"
 STAFF_PASSWORD = "equipe-demo-2026"
-ADMIN_EMAIL = "admin@club-demo.fr"
+ADMIN_EMAIL = f"admin@{DEMO_EMAIL_DOMAIN}"
 ADMIN_PASSWORD = "admin-demo-2026"
-MEMBER_EMAIL = "membre@club-demo.fr"
+MEMBER_EMAIL = f"membre@{DEMO_EMAIL_DOMAIN}"
 MEMBER_PASSWORD = "membre-demo-2026"
 
 
