@@ -138,7 +138,9 @@ class LedgerEntry(models.Model):
         reader's language (`references_describe` sets `object_name`), else the
         subject written at the time.
         """
-        label = self.get_reason_display()
+        # The enum's label, not get_reason_display(): that one rebuilds a dict of every
+        # choice (each lazy label hashed, hence translated) for each line of a page.
+        label = Reason(self.reason).label
         about = self.object_name or self.subject
         # The colon's spacing is the language's: "Cadeau : Sac" but "Gift: Tote bag".
         return _("%(reason)s : %(about)s") % {"reason": label, "about": about} if about else str(label)
