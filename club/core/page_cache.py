@@ -46,19 +46,35 @@ def release() -> str:
 
 
 def page_cached(
-    request: HttpRequest, *, name: str, state: tuple, render: Callable[[dict], HttpResponse]
+    request: HttpRequest,
+    *,
+    name: str,
+    state: tuple,
+    render: Callable[[dict], HttpResponse],
+    versions: dict[str, Callable[[], str]] | None = None,
 ) -> HttpResponse:
-    """The page `render(extra_context)` draws for `state`, drawn once per state, language and release."""
+    """The page `render(extra_context)` draws for `state`, drawn once per state, language and release.
+
+    `versions` names cache keys holding the version of something shared the
+    page shows (the catalogue's digest), with how to compute it when absent:
+    they are read in the same round trip as the page, and a page drawn for
+    another version is drawn again.
+    """
     if settings.DEBUG or request.method != "GET" or request.GET or len(messages.get_messages(request)):
         return render({})  # (with DEBUG, templates change under a running server: always drawn)
+    versions = versions or {}
     fingerprint = repr((release(), get_language(), state)).encode()
     key = f"page:{name}:{hashlib.sha256(fingerprint).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
+    found = cache.get_many([key, *versions])
+    current = {version_key: found.get(version_key) or compute() for version_key, compute in versions.items()}
+    entry = found.get(key)
+    if entry is not None and entry["versions"] == current:
+        html = entry["html"]
+    else:
         response = render({"csrf_token": CSRF_PLACEHOLDER})
         html = response.content.decode(response.charset)
         if response.status_code != 200:  # not a page to keep
             response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
             return response
-        cache.set(key, html, PAGE_CACHE_SECONDS)
+        cache.set(key, {"versions": current, "html": html}, PAGE_CACHE_SECONDS)
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))

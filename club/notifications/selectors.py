@@ -1,9 +1,9 @@
 """Shared reads of notifications: the inbox, the unread count, email choices, announcement figures."""
 
-from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from club.core.sql import Scalars, scalars_read
 from club.members.models import CONSENT_FIELDS, Member
 from club.notifications.models import (
     EMAIL_BY_DEFAULT,
@@ -19,17 +19,22 @@ def inbox_of(*, member: Member) -> QuerySet[Notification]:
     return Notification.objects.filter(member=member).select_related("announcement").order_by("-id")
 
 
-def notifications_unread_count(*, member: Member) -> int:
-    """The count in every page's header: one statement on the partial index `notif_unread`.
+def unread_scalars() -> Scalars:
+    """The unread count, as a scalar subquery (`club.core.sql`), on the partial index `notif_unread`."""
+    return (
+        {"unread": "SELECT COUNT(*) FROM notifications_notification WHERE member_id = %(member)s AND read_at IS NULL"},
+        {},
+    )
 
-    Written in SQL because every page pays it, and the ORM took longer to build
-    this COUNT than the database to answer it.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM notifications_notification WHERE member_id = %s AND read_at IS NULL", [member.pk]
-        )
-        return cursor.fetchone()[0]
+
+def notifications_unread_count(*, member: Member) -> int:
+    """The count in every page's header (SQL: every page pays it, and the ORM's COUNT cost more to build)."""
+    return scalars_read(unread_scalars(), member_id=member.pk)["unread"]
+
+
+def unread_count_remember(request: HttpRequest, count: int) -> None:
+    """A page that read the count with its own numbers (`club.core.sql`) gives it to the header."""
+    request._club_unread_count = count  # type: ignore[attr-defined]
 
 
 def unread_count_for_request(request: HttpRequest) -> int:

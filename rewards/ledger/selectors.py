@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from club.core.sql import Scalars, scalars_read
 from club.members.models import Member
 from rewards.ledger.models import Account, EarningRule, LedgerEntry, PointsLot, Reason
 from rewards.ledger.periods import period_start
@@ -47,32 +47,38 @@ class PointsSummary:
     expiring: Expiring
 
 
-_POINTS_SUMMARY_SQL = """
-    SELECT a.balance,
-           (SELECT SUM(l.remaining) FROM ledger_pointslot l
-             WHERE l.member_id = a.member_id AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= %s),
-           (SELECT MIN(l.expires_at) FROM ledger_pointslot l
-             WHERE l.member_id = a.member_id AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= %s)
-      FROM ledger_account a WHERE a.member_id = %s
-"""
+def points_scalars(*, now: datetime | None = None) -> Scalars:
+    """The balance and what expires soon, as scalar subqueries (`club.core.sql`); the lots' partial
+    index `ledger_lot_member_open` answers both aggregates."""
+    horizon = (now or timezone.now()) + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
+    open_soon = (
+        "FROM ledger_pointslot WHERE member_id = %(member)s AND remaining > 0 "
+        "AND expires_at IS NOT NULL AND expires_at <= %(points_horizon)s"
+    )
+    return (
+        {
+            "points_balance": "SELECT balance FROM ledger_account WHERE member_id = %(member)s",
+            "points_expiring": f"SELECT SUM(remaining) {open_soon}",
+            "points_expiring_first": f"SELECT MIN(expires_at) {open_soon}",
+        },
+        {"points_horizon": horizon},
+    )
+
+
+def points_summary_from(values: dict) -> PointsSummary:
+    return PointsSummary(
+        balance=values["points_balance"] or 0,
+        expiring=Expiring(points=values["points_expiring"] or 0, first_date=_aware(values["points_expiring_first"])),
+    )
 
 
 def points_summary(*, member: Member, now: datetime | None = None) -> PointsSummary:
-    """The balance and what expires soon, in one query (the account row with its open lots' aggregates).
+    """The balance and what expires soon, in one statement (0 and nothing for a member who never earned).
 
     Written in SQL: "Mon club" reads it on every visit, and the ORM took longer
-    to build this statement than the database to run it (the lots' partial
-    index `ledger_lot_member_open` answers both subqueries).
+    to build this statement than the database to run it.
     """
-    now = now or timezone.now()
-    horizon = now + timedelta(days=settings.POINTS_EXPIRY_WARNING_DAYS)
-    with connection.cursor() as cursor:
-        cursor.execute(_POINTS_SUMMARY_SQL, [horizon, horizon, member.pk])
-        row = cursor.fetchone()
-    if row is None:  # no account yet: nothing earned
-        return PointsSummary(balance=0, expiring=Expiring(points=0, first_date=None))
-    balance, points, first = row
-    return PointsSummary(balance=balance, expiring=Expiring(points=points or 0, first_date=_aware(first)))
+    return points_summary_from(scalars_read(points_scalars(now=now), member_id=member.pk))
 
 
 def _aware(value) -> datetime | None:

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from club.core.sql import Scalars, scalars_read
 from club.members.models import Member
 from rewards.shop.fulfilments import CATALOGUE_CACHE_KEY, CATALOGUE_VERSION_KEY, fulfilment_for
 from rewards.shop.models import Gift, Redemption
@@ -138,14 +138,17 @@ def redemptions_of(*, member: Member) -> QuerySet[Redemption]:
     return Redemption.objects.filter(member_id=member.pk).select_related("gift", "museum").order_by("-created_at")
 
 
+def vouchers_scalars() -> Scalars:
+    """The vouchers to collect, as a scalar subquery (`club.core.sql`)."""
+    return (
+        {"vouchers_open": "SELECT COUNT(*) FROM shop_redemption WHERE member_id = %(member)s AND status = %(issued)s"},
+        {"issued": Redemption.Status.ISSUED.value},
+    )
+
+
 def redemptions_open_count(*, member: Member) -> int:
-    """Vouchers to collect, for "Mon club" on every visit: one statement (the ORM's COUNT cost more to build)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM shop_redemption WHERE member_id = %s AND status = %s",
-            [member.pk, Redemption.Status.ISSUED.value],
-        )
-        return cursor.fetchone()[0]
+    """Vouchers to collect (SQL: "Mon club" reads it on every visit, and the ORM's COUNT cost more to build)."""
+    return scalars_read(vouchers_scalars(), member_id=member.pk)["vouchers_open"]
 
 
 def redemption_names(pks: list[str]) -> dict[str, str]:
