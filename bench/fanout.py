@@ -24,6 +24,7 @@ verdict: this is a measurement, not a test.
 """
 
 import argparse
+import io
 import os
 import secrets
 import shutil
@@ -86,26 +87,20 @@ def setup_django(url: str, sink: Path) -> None:
 
 
 def seed(count: int):
-    """`count` members accepting club news, the first FANS of them fans of one museum."""
-    from django.contrib.auth.hashers import make_password
+    """`count` members of the scale data set, all accepting club news, the first FANS fans of one museum."""
+    from django.core.management import call_command
     from django.db import connection
 
+    from club.core.scale import SCALE_EMAIL_DOMAIN
     from club.members.models import Member
     from museums.models import Museum
 
+    call_command("seed_scale", members=count, entries=0, news=0, stdout=io.StringIO())
+    members = Member.objects.filter(email__endswith=f"@{SCALE_EMAIL_DOMAIN}")
     museum = Museum.objects.create(slug="bench", name="Bench museum", town="Rouen", address="-", postcode="76000")
-    Member.objects.bulk_create(
-        (
-            Member(
-                email=f"bench{i}@exemple.fr",
-                password=make_password(None),
-                consent_news=True,
-                favourite_museum=museum if i < FANS else None,
-            )
-            for i in range(count)
-        ),
-        batch_size=5000,
-    )
+    members.update(consent_news=True, favourite_museum=None)  # the audience measured: everyone consents
+    fans = list(members.order_by("pk").values_list("pk", flat=True)[:FANS])
+    Member.objects.filter(pk__in=fans).update(favourite_museum=museum)
     admin = Member.objects.create_superuser(email="bench-admin@exemple.fr", password=None)  # force_login
     # Active (to log in) and in the "all" audience, but without consent: a row, no email.
     with connection.cursor() as cursor:

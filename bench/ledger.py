@@ -23,6 +23,7 @@ status is 0 whatever the verdict: this is a measurement, not a test.
 """
 
 import argparse
+import io
 import os
 import random
 import re
@@ -93,10 +94,11 @@ def setup_django(url: str) -> None:
 
 
 def seed(count: int):
-    """`count` members with SEED_POINTS each (one lot), and the hot gift."""
-    from django.contrib.auth.hashers import make_password
+    """`count` members of the scale data set with SEED_POINTS each (one lot), and the hot gift."""
+    from django.core.management import call_command
     from django.db import connection
 
+    from club.core.scale import SCALE_EMAIL_DOMAIN
     from club.members.models import Member
     from rewards.ledger.models import EarningRule, Reason
     from rewards.ledger.services import points_award
@@ -105,9 +107,8 @@ def seed(count: int):
     # The default cap (3 a day) would turn most awards into no-ops; a huge cap keeps
     # the cap check (a COUNT) in the measured path without ever refusing.
     EarningRule.objects.filter(action=Reason.SURVEY_ANSWERED).update(cap_count=10**9)
-    members = Member.objects.bulk_create(
-        Member(email=f"bench{i}@exemple.fr", password=make_password(None)) for i in range(count)
-    )
+    call_command("seed_scale", members=count, entries=0, news=0, stdout=io.StringIO())
+    members = list(Member.objects.filter(email__endswith=f"@{SCALE_EMAIL_DOMAIN}").order_by("pk"))
     for member in members:
         points_award(member=member, action=Reason.SURVEY_ANSWERED, reference="bench.seed", amount=SEED_POINTS)
     gift = Gift.objects.create(slug="bench-hot", name="Bench hot gift", points=GIFT_PRICE, stock=GIFT_STOCK)

@@ -91,7 +91,7 @@ def notification_email_deliver(*, notification_id: int, claim: str = "") -> bool
     now = timezone.now()
     if not Notification.objects.filter(claimable(claim), pk=notification_id).update(**claim_update(now, claim)):
         return False
-    notification = Notification.objects.select_related("member").filter(pk=notification_id).first()
+    notification = Notification.objects.select_related("member", "announcement").filter(pk=notification_id).first()
     if notification is None:
         return False
     if not send_claimed(notification, connection=None) and notification.email_attempts < MAX_EMAIL_ATTEMPTS:

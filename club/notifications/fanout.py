@@ -61,7 +61,9 @@ def announcement_chunk(*, announcement_id: int, first_pk: int, last_pk: int, cla
     Notification.objects.bulk_create(_chunk_rows(announcement, members), ignore_conflicts=True, batch_size=500)
     mine = Notification.objects.filter(announcement_id=announcement_id, member_id__gte=first_pk, member_id__lte=last_pk)
     mine.filter(claimable(claim)).update(**claim_update(timezone.now(), claim))
-    claimed = mine.filter(email_status=Notification.EmailStatus.SENDING, email_claim=claim).select_related("member")
+    claimed = mine.filter(email_status=Notification.EmailStatus.SENDING, email_claim=claim).select_related(
+        "member", "announcement"
+    )
     sent = 0
     with get_connection() as email_connection:
         for notification in claimed.iterator(chunk_size=500):
