@@ -57,7 +57,8 @@ def _shown(value: Any) -> Any:
         return texts.get((get_language() or "fr")[:2]) or texts.get("fr") or next(iter(texts.values()), "")
     if isinstance(value, dict) and "date" in value:
         moment = parse_datetime(value["date"])
-        return formats.date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else ""
+        # The club writes dates in full in both languages ("1 janvier 2027", "1 January 2027").
+        return formats.date_format(timezone.localtime(moment), "j F Y") if moment else ""
     return value
 
 

@@ -15,7 +15,7 @@ from club.members.models import Member
 from club.notifications import services as notifications
 from club.notifications.delivery import unsubscribe_read
 from club.notifications.models import KIND_CONSENT, Notification, NotificationKind
-from club.notifications.selectors import email_preferences_of, inbox_of
+from club.notifications.selectors import consent_allows_email, email_preferences_of, inbox_of
 
 
 @member_required
@@ -48,7 +48,8 @@ class PreferencesForm(forms.Form):
         chosen = email_preferences_of(member=member)
         for kind in NotificationKind:
             help_text = ""
-            if kind in KIND_CONSENT:
+            if kind in KIND_CONSENT and not consent_allows_email(member=member, kind=kind):
+                # Said only while the consent is missing: a member who gave it has nothing to do.
                 help_text = _("Nécessite le consentement « %(consent)s » de votre profil.") % {
                     "consent": KIND_CONSENT[kind].label
                 }

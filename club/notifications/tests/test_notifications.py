@@ -243,4 +243,12 @@ def test_a_notification_is_shown_in_the_readers_language_whatever_language_it_wa
     inbox = client.get(reverse("notifications:inbox")).content.decode()
     assert "VIP opening" in inbox and "Vernissage VIP" not in inbox
     item = client.get("/api/v1/notifications/").json()["results"][0]  # the same reader, through the API
-    assert "VIP opening" in item["title"] and "before Dec. 14, 2026" in item["body"]
+    assert "VIP opening" in item["title"] and "before 14 December 2026" in item["body"]  # dates in full, as pages
+
+
+def test_preferences_say_a_consent_is_needed_only_while_it_is_missing(client):
+    client.force_login(MemberFactory(consent_news=False, consent_surveys=True))
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert page.count("Nécessite le consentement") == 2  # club news and new contents; surveys are accepted
+    client.force_login(MemberFactory(consent_news=True, consent_surveys=True))
+    assert "Nécessite le consentement" not in client.get(reverse("notifications:preferences")).content.decode()

@@ -300,3 +300,13 @@ def test_the_desk_confirms_a_cancellation_and_shows_a_voucher_not_to_hand_over(c
     page = client.get(reverse("shop:desk"), {"code": redemption.code}).content.decode()
     assert "Ne pas remettre" in page and "annulé le" in page
     assert "À retirer avant le" not in page and "Marquer comme remis" not in page
+
+
+def test_a_gift_out_of_reach_points_to_how_points_are_earned(client):
+    from club.members.tests.factories import MemberFactory
+    from rewards.shop.tests.factories import GiftFactory
+
+    gift = GiftFactory(points=900)
+    client.force_login(MemberFactory())
+    page = client.get(reverse("shop:gift", args=[gift.slug])).content.decode()
+    assert "Il vous manque" in page and reverse("ledger:earn") in page
