@@ -1,0 +1,71 @@
+"""The rules the database holds for surveys, whatever the code that writes them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from club.members.tests.factories import MemberFactory
+from surveys.models import Choice, Participation, Question, Submission, Survey, SurveyPage
+
+pytestmark = pytest.mark.django_db
+
+
+def _survey(**fields) -> Survey:
+    now = timezone.now()
+    return Survey.objects.create(
+        slug=fields.pop("slug", "cartels"), title="Nos cartels sont-ils clairs ?", opens_at=now,
+        closes_at=now + timedelta(days=14), **fields,
+    )  # fmt: skip
+
+
+def _question(survey: Survey, **fields) -> Question:
+    page, _created = SurveyPage.objects.get_or_create(survey=survey, position=1)
+    position = fields.pop("position", page.questions.count() + 1)
+    return Question.objects.create(survey=survey, page=page, position=position, text="Lisible ?", **fields)
+
+
+def _refused(create) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_a_survey_closes_after_it_opens():
+    now = timezone.now()
+    _refused(lambda: Survey.objects.create(slug="x", title="X", opens_at=now, closes_at=now))
+
+
+def test_a_member_participates_and_submits_named_answers_once():
+    survey, member = _survey(), MemberFactory()
+    today = timezone.localdate()
+    Participation.objects.create(member=member, survey=survey, answered_on=today)
+    _refused(lambda: Participation.objects.create(member=member, survey=survey, answered_on=today))
+    Submission.objects.create(survey=survey, member=member, submitted_on=today)
+    _refused(lambda: Submission.objects.create(survey=survey, member=member, submitted_on=today))
+
+
+def test_anonymous_submissions_name_nobody_and_have_random_ids():
+    survey = _survey(anonymous=True)
+    today = timezone.localdate()
+    first, second = (Submission.objects.create(survey=survey, submitted_on=today) for _ in range(2))
+    assert first.member_id is None and second.member_id is None
+    assert first.pk.version == 4 and first.pk != second.pk  # random: no order to match with participations
+
+
+def test_a_condition_names_its_question_and_its_answer_and_positions_are_unique():
+    survey = _survey()
+    asked = _question(survey, kind=Question.Kind.SINGLE)
+    yes = Choice.objects.create(question=asked, position=1, label="Oui")
+    _refused(lambda: Choice.objects.create(question=asked, position=1, label="Non"))
+    _refused(lambda: _question(survey, kind=Question.Kind.LONG_TEXT, condition_question=asked))
+    follow_up = _question(survey, kind=Question.Kind.LONG_TEXT, condition_question=asked, condition_choice=yes)
+    assert follow_up.condition_choice == yes
+    _refused(lambda: _question(survey, kind=Question.Kind.SHORT_TEXT, position=follow_up.position))
+
+
+def test_bounds_are_ordered_and_a_maximum_of_choices_is_at_least_one():
+    survey = _survey()
+    _refused(lambda: _question(survey, kind=Question.Kind.NUMBER, min_value=10, max_value=1))
+    _refused(lambda: _question(survey, kind=Question.Kind.MULTIPLE, max_choices=0))
+    assert _question(survey, kind=Question.Kind.NUMBER, min_value=1, max_value=10).max_value == 10
