@@ -53,12 +53,12 @@ class Structure:
 def structure_of(survey: Survey) -> Structure:
     """The survey's questions (in order), choices and rows: three queries."""
     questions = list(
-        Question.objects.filter(survey=survey).select_related("page").order_by("page__position", "position")
+        Question.objects.filter(page__survey=survey).select_related("page").order_by("page__position", "position")
     )
     structure = Structure(survey=survey, questions=questions)
-    for choice in Choice.objects.filter(question__survey=survey).order_by("question_id", "position"):
+    for choice in Choice.objects.filter(question__page__survey=survey).order_by("question_id", "position"):
         structure.choices.setdefault(choice.question_id, {})[choice.pk] = choice
-    for row in MatrixRow.objects.filter(question__survey=survey).order_by("question_id", "position"):
+    for row in MatrixRow.objects.filter(question__page__survey=survey).order_by("question_id", "position"):
         structure.rows.setdefault(row.question_id, {})[row.pk] = row
     return structure
 

@@ -110,7 +110,6 @@ class Question(models.Model):
     # Kinds answered by picking among the question's choices.
     CHOICE_KINDS = frozenset({Kind.SINGLE, Kind.MULTIPLE, Kind.DROPDOWN, Kind.LIKERT, Kind.RANKING, Kind.IMAGE_CHOICE})
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     page = models.ForeignKey(SurveyPage, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("type de question"), max_length=20, choices=Kind.choices)

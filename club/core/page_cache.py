@@ -8,8 +8,8 @@ page (and its header and menu) cost more than everything else together
 (bench/pages.py). Nothing is ever invalidated by hand: a change of any input is
 a new fingerprint, and old entries expire.
 
-What a cached page may not hold: the CSRF token (rendered as a placeholder and
-replaced by the request's own), one-time messages (a page with messages is
+What a cached page may not hold: the CSRF token (drawn as a marker, which each
+request replaces with its own token), one-time messages (a page with messages is
 never cached), anything from the query string (such requests bypass the cache).
 The fingerprint also holds the release (a digest of the templates, catalogues
 and static manifest), so a deployment never serves a page of the previous one.
@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-CSRF_PLACEHOLDER = "club-csrf-token-placeholder"
+CSRF_TOKEN_MARKER = "club-csrf-token-of-this-request"  # noqa: S105 - a marker, not a secret
 PAGE_CACHE_SECONDS = 15 * 60
 
 
@@ -71,10 +71,10 @@ def page_cached(
     if entry is not None and entry["versions"] == current:
         html = entry["html"]
     else:
-        response = render({"csrf_token": CSRF_PLACEHOLDER})
+        response = render({"csrf_token": CSRF_TOKEN_MARKER})
         html = response.content.decode(response.charset)
         if response.status_code != 200:  # not a page to keep
-            response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
+            response.content = html.replace(CSRF_TOKEN_MARKER, get_token(request))
             return response
         cache.set(key, {"versions": current, "html": html}, PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return HttpResponse(html.replace(CSRF_TOKEN_MARKER, get_token(request)))

@@ -20,9 +20,7 @@ def survey():
     questions = {}
 
     def ask(name, kind, *, labels=(), other=False, **fields):
-        question = Question.objects.create(
-            survey=survey, page=page, position=len(questions) + 1, kind=kind, text=name, **fields
-        )
+        question = Question.objects.create(page=page, position=len(questions) + 1, kind=kind, text=name, **fields)
         for position, label in enumerate(labels, start=1):
             Choice.objects.create(question=question, position=position, label=label)
         if other:

@@ -23,7 +23,7 @@ def _survey(**fields) -> Survey:
 def _question(survey: Survey, **fields) -> Question:
     page, _created = SurveyPage.objects.get_or_create(survey=survey, position=1)
     position = fields.pop("position", page.questions.count() + 1)
-    return Question.objects.create(survey=survey, page=page, position=position, text="Lisible ?", **fields)
+    return Question.objects.create(page=page, position=position, text="Lisible ?", **fields)
 
 
 def _refused(create) -> None:

@@ -26,9 +26,7 @@ def _survey(questions: int = 3, **fields) -> tuple[Survey, dict]:
     page = SurveyPage.objects.create(survey=survey, position=1)
     answers = {}
     for position in range(1, questions + 1):
-        question = Question.objects.create(
-            survey=survey, page=page, position=position, kind=Question.Kind.SINGLE, text=f"Q{position}"
-        )
+        question = Question.objects.create(page=page, position=position, kind=Question.Kind.SINGLE, text=f"Q{position}")
         yes = Choice.objects.create(question=question, position=1, label="Oui")
         Choice.objects.create(question=question, position=2, label="Non")
         answers[str(question.pk)] = yes.pk

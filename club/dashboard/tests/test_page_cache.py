@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from club.core.page_cache import CSRF_PLACEHOLDER
+from club.core.page_cache import CSRF_TOKEN_MARKER
 from club.members.tests.factories import MemberFactory
 from club.notifications.services import notification_send
 from rewards.shop.tests.factories import GiftFactory
@@ -17,7 +17,7 @@ def _page(client) -> str:
     response = client.get(reverse("club:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert CSRF_PLACEHOLDER not in html
+    assert CSRF_TOKEN_MARKER not in html
     return html
 
 
