@@ -21,6 +21,7 @@ was answered with its choice; an answer to a hidden question is refused, and
 "required" applies only to shown questions.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -223,3 +224,28 @@ def answers_check(structure: Structure, answers) -> list[Answer]:
     if errors:
         raise AnswersInvalid(details={"errors": errors})
     return rows
+
+
+DRAFT_TEXT_LIMIT = 10_000
+
+
+def draft_answers_clean(structure: Structure, answers) -> dict:
+    """A draft's answers: only the survey's own questions, JSON values of a sane size (no query).
+
+    Whether each answer is right is checked at submission (`answers_check`);
+    a draft keeps what the member typed, even half-done.
+    """
+    if not isinstance(answers, dict):
+        raise AnswersInvalid(details={"errors": {"answers": str(_("Les réponses sont illisibles."))}})
+    if len(answers) > MAX_ANSWERS:
+        raise AnswersInvalid(details={"errors": {"answers": str(_("Trop de réponses pour cette enquête."))}})
+    known = {str(question.pk) for question in structure.questions}
+    unknown = {
+        str(key): str(_("Cette question ne fait pas partie de l'enquête.")) for key in answers if str(key) not in known
+    }
+    if unknown:
+        raise AnswersInvalid(details={"errors": unknown})
+    kept = {str(key): value for key, value in answers.items() if not _is_empty(value)}
+    if len(json.dumps(kept, default=str)) > DRAFT_TEXT_LIMIT * max(1, len(known)):
+        raise AnswersInvalid(details={"errors": {"answers": str(_("Trop de réponses pour cette enquête."))}})
+    return kept

@@ -233,6 +233,13 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
     )
     submitted_on = models.DateField(_("répondu le"))
+    # What the results filter on, for a named survey only: an anonymous response keeps
+    # neither (with the day they would narrow it down to a handful of members).
+    favourite_museum = models.ForeignKey(
+        "museums.Museum", verbose_name=_("musée préféré"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    language = models.CharField(_("langue"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("réponse")
@@ -286,3 +293,90 @@ class Draft(models.Model):
 
     def __str__(self):
         return f"{self.member_id} — {self.survey_id}"
+
+
+class Tally(models.Model):
+    """A counter of answers, kept with each submission, so results never re-read the answers.
+
+    One row per (question, answer key, day, favourite museum, language): `key` is
+    `c<choice>` (a pick), `c<choice>:r<row>` (a matrix cell), `c<choice>:k<rank>`
+    (a rank), `v<value>` (a rating or NPS score), `n` (a number: `total` holds
+    the sum) or `t` (a text or a date given). Results add rows up with SQL
+    `SUM … GROUP BY`; their number depends on days × museums × options, never on
+    the number of responses. `museum` is 0 and `language` empty for an anonymous
+    response. Written by one `INSERT … ON CONFLICT DO UPDATE` per submission.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="tallies")
+    key = models.CharField(max_length=40)
+    day = models.DateField()
+    museum = models.PositiveIntegerField(default=0)  # the favourite museum's id, 0 when none or anonymous
+    language = models.CharField(max_length=8, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de réponses")
+        verbose_name_plural = _("compteurs de réponses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "key", "day", "museum", "language"], name="surveys_tally_one_per_cell"
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "day"], name="surveys_tally_survey_day")]
+
+    def __str__(self):
+        return f"{self.question_id} {self.key} {self.day}: {self.count}"
+
+
+class ResponseCount(models.Model):
+    """Responses per (survey, day, favourite museum, language): the results' response count and dates."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="response_counts")
+    day = models.DateField()
+    museum = models.PositiveIntegerField(default=0)
+    language = models.CharField(max_length=8, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nombre de réponses")
+        verbose_name_plural = _("nombres de réponses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "day", "museum", "language"], name="surveys_responsecount_one_per_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id} {self.day}: {self.count}"
+
+
+class Export(models.Model):
+    """A spreadsheet of a survey's responses, built by a background task; its progress shows on the page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("prêt")
+        FAILED = "failed", _("échoué")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("réponses écrites"), default=0)
+    total = models.PositiveIntegerField(_("réponses"), default=0)
+    file = models.FileField(_("fichier"), upload_to="surveys/exports", blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.survey_id} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else int(100 * self.done / self.total) if self.total else 0

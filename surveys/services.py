@@ -8,25 +8,30 @@ It checks the survey is open and meant for the member, checks every answer
   the points through the ledger with the participation as reference;
 - for an anonymous survey, in two transactions that share nothing, so that no
   system column (`xmin`), time stamp or id order joins them: first the
-  participation, the draft deleted and the points (the member's side), then
-  the submission without a member, with a random id and the day only, and its
-  answers. If the process dies between the two, the member is paid and counted
-  as having answered, and the response is lost: nothing is paid twice and
-  nothing counted twice (the results count submissions, a second response is
-  refused by the participation).
+  participation, the draft deleted and the points (the member's side, in the
+  caller's transaction — the API's idempotency wrapper included), then, once
+  that has committed (`on_commit`), the submission without a member, with a
+  random id and the day only, and its answers. If the process dies between the
+  two, the member is paid and counted as having answered, and the response is
+  lost: nothing is paid twice and nothing counted twice (the results count
+  submissions, a second response is refused by the participation).
+
+Each submission also adds itself to the results' counters (`surveys.tallies`)
+in the transaction that writes its answers.
 """
 
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from club.members.models import Member
 from rewards.ledger.models import LedgerEntry, Reason
 from rewards.ledger.services import points_award
-from surveys.answers import answers_check, structure_of
+from surveys.answers import answers_check, draft_answers_clean, structure_of
 from surveys.errors import AlreadyAnswered, SurveyClosed, SurveyNotForYou, SurveyNotYetOpen
 from surveys.models import Answer, Draft, Participation, Submission, Survey
+from surveys.tallies import tallies_add
 
 
 def survey_check_open_to(*, survey: Survey, member: Member, now: datetime) -> None:
@@ -59,11 +64,23 @@ def _member_side(*, member: Member, survey: Survey, today, now) -> tuple[Partici
 
 
 def _answers_side(*, survey: Survey, member: Member | None, rows: list[Answer], today) -> Submission:
-    submission = Submission.objects.create(survey=survey, member=member, submitted_on=today)
+    """The submission, its answers and the counters; `member` None for an anonymous survey."""
+    museum_id = member.favourite_museum_id if member else None
+    language = member.preferred_language if member else ""
+    submission = Submission.objects.create(
+        survey=survey, member=member, submitted_on=today, favourite_museum_id=museum_id, language=language
+    )
     for row in rows:
         row.submission = submission
     Answer.objects.bulk_create(rows)
+    tallies_add(survey=survey, rows=rows, day=today, museum=museum_id or 0, language=language)
     return submission
+
+
+def _anonymous_answers_write(*, survey: Survey, rows: list[Answer], today) -> None:
+    """The anonymous half, in a transaction of its own, after the member's half has committed."""
+    with transaction.atomic():
+        _answers_side(survey=survey, member=None, rows=rows, today=today)
 
 
 def submission_create(
@@ -85,11 +102,31 @@ def submission_create(
             participation, entry = _member_side(member=member, survey=survey, today=today, now=now)
             _answers_side(survey=survey, member=member, rows=rows, today=today)
         return participation, entry
-    if connection.in_atomic_block:
-        # Inside a caller's transaction both sides would share it, and its xmin would join them.
-        raise RuntimeError("an anonymous response is written outside any transaction")
     with transaction.atomic():
         participation, entry = _member_side(member=member, survey=survey, today=today, now=now)
-    with transaction.atomic():
-        _answers_side(survey=survey, member=None, rows=rows, today=today)
+        # After the outermost commit: never in the member's transaction, whose xmin would join them.
+        transaction.on_commit(lambda: _anonymous_answers_write(survey=survey, rows=rows, today=today), robust=True)
     return participation, entry
+
+
+def draft_save(*, member: Member, survey: Survey, answers: dict, page: int = 1, now: datetime | None = None) -> Draft:
+    """Keep a member's answers so far (server-side, to resume on any device); checked only for shape.
+
+    Unknown questions and oversized bodies are refused like a submission's;
+    whether each answer is right is checked when the response is submitted.
+    """
+    now = now or timezone.now()
+    survey_check_open_to(survey=survey, member=member, now=now)
+    if Participation.objects.filter(member=member, survey=survey).exists():
+        raise AlreadyAnswered()
+    kept = draft_answers_clean(structure_of(survey), answers)
+    pages = max(1, survey.pages.count())
+    page = min(max(1, int(page)), pages)
+    draft, _created = Draft.objects.update_or_create(
+        member=member, survey=survey, defaults={"answers": kept, "page": page}
+    )
+    return draft
+
+
+def draft_discard(*, member: Member, survey: Survey) -> None:
+    Draft.objects.filter(member=member, survey=survey).delete()
