@@ -18,6 +18,7 @@ from museums.api import MuseumViewSet
 from rewards.ledger.admin import admin_urls as ledger_admin_urls
 from rewards.ledger.api import PointsView
 from rewards.shop.api import GiftViewSet, RedemptionViewSet
+from surveys.api import api_urls as survey_api_urls
 
 admin.site.site_header = gettext_lazy("Club des visiteurs — administration")
 admin.site.site_title = gettext_lazy("Club des visiteurs")
@@ -36,6 +37,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("me/points/", PointsView.as_view(), name="me-points"),
     path("me/notification-preferences/", NotificationPreferencesView.as_view(), name="me-notification-preferences"),
+    *survey_api_urls,
     *router.urls,
 ]
 
@@ -48,7 +50,9 @@ urlpatterns = [
     path("mon-club/", include("club.dashboard.urls")),
     path("mon-club/", include("club.members.urls")),
     path("musees/", include("museums.urls")),
+    path("equipe/enquetes/", include("surveys.staff_urls")),
     path("equipe/", include("club.staff.urls")),
+    path("participer/enquetes/", include("surveys.urls")),
     path("", include("rewards.shop.urls")),
     path("", include("rewards.ledger.urls")),
     path("", include("club.notifications.urls")),

@@ -22,6 +22,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from club.core.images import RandomName
+
 
 class Survey(models.Model):
     class Kind(models.TextChoices):
@@ -165,7 +167,8 @@ class Choice(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     label = models.CharField(_("libellé"), max_length=200)
     is_other = models.BooleanField(_("« Autre (précisez) »"), default=False)
-    picture = models.ImageField(_("image"), upload_to="surveys/choices", blank=True)
+    picture = models.ImageField(_("image"), upload_to=RandomName("surveys/choices"), blank=True)
+    thumbnail = models.ImageField(upload_to=RandomName("surveys/choices/thumbs"), blank=True, editable=False)
     picture_alt = models.CharField(_("texte de l'image"), max_length=200, blank=True)
 
     class Meta:
@@ -178,6 +181,10 @@ class Choice(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self.thumbnail.url if self.thumbnail else ""
 
 
 class MatrixRow(models.Model):
