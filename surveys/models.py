@@ -64,6 +64,7 @@ class Survey(models.Model):
         verbose_name = _("enquête")
         verbose_name_plural = _("enquêtes et sondages")
         ordering = ["-opens_at", "pk"]
+        permissions = [("view_results", _("Peut voir les résultats et exporter les réponses"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="surveys_survey_closes_after_opening"

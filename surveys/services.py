@@ -26,11 +26,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from club.members.models import Member
-from rewards.ledger.models import LedgerEntry, Reason
+from rewards.ledger.models import LedgerEntry
 from rewards.ledger.services import points_award
 from surveys.answers import answers_check, draft_answers_clean, structure_of
 from surveys.errors import AlreadyAnswered, SurveyClosed, SurveyNotForYou, SurveyNotYetOpen
 from surveys.models import Answer, Draft, Participation, Submission, Survey
+from surveys.selectors import survey_action
 from surveys.tallies import tallies_add
 
 
@@ -45,10 +46,6 @@ def survey_check_open_to(*, survey: Survey, member: Member, now: datetime) -> No
         raise SurveyNotForYou()
 
 
-def _action(survey: Survey) -> str:
-    return Reason.POLL_ANSWERED if survey.kind == Survey.Kind.POLL else Reason.SURVEY_ANSWERED
-
-
 def _member_side(*, member: Member, survey: Survey, today, now) -> tuple[Participation, LedgerEntry | None]:
     try:
         with transaction.atomic():
@@ -57,7 +54,7 @@ def _member_side(*, member: Member, survey: Survey, today, now) -> tuple[Partici
         raise AlreadyAnswered() from None
     Draft.objects.filter(member=member, survey=survey).delete()
     entry = points_award(
-        member=member, action=_action(survey), reference=participation.reference, amount=survey.points,
+        member=member, action=survey_action(survey=survey), reference=participation.reference, amount=survey.points,
         subject=str(survey.title), now=now,
     )  # fmt: skip
     return participation, entry

@@ -230,3 +230,15 @@ def award_outcome(
         cap_count=cap_count,
         cap_period=cap_period,
     )
+
+
+def earning_rule_points(*, action: str) -> int:
+    """The points an action pays by default (its earning rule's; 0 when the rule is missing or off).
+
+    Read through the same short cache as the awards, so a list of many objects
+    costs no query per object.
+    """
+    from rewards.ledger.services import _rule_for
+
+    rule = _rule_for(action)
+    return rule.points if rule is not None and rule.is_active else 0
