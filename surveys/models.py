@@ -388,3 +388,27 @@ class Export(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == self.Status.DONE else int(100 * self.done / self.total) if self.total else 0
+
+
+class PendingResponse(models.Model):
+    """An anonymous response waiting to be written among others, its answers sealed.
+
+    Written in the member's transaction (with the participation: a crash loses
+    nothing), so it shares that transaction's `xmin` — hence the answers are
+    encrypted with a key derived from the server's secret, which the admin,
+    the exports, the API and a database dump do not hold. `surveys.anonymity`
+    later writes several of them at once, in random order, as submissions in
+    one transaction, and deletes them: the batch shares one `xmin`, and nothing
+    says which participation gave which submission.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pending_responses")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("réponse anonyme en attente")
+        verbose_name_plural = _("réponses anonymes en attente")
+
+    def __str__(self):
+        return f"{self.survey_id}"

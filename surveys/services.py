@@ -6,15 +6,13 @@ It checks the survey is open and meant for the member, checks every answer
   unique constraint makes a second response, even a concurrent one, fail
   whole), the submission and its answers (bulk inserts), the draft deleted, and
   the points through the ledger with the participation as reference;
-- for an anonymous survey, in two transactions that share nothing, so that no
-  system column (`xmin`), time stamp or id order joins them: first the
-  participation, the draft deleted and the points (the member's side, in the
-  caller's transaction — the API's idempotency wrapper included), then, once
-  that has committed (`on_commit`), the submission without a member, with a
-  random id and the day only, and its answers. If the process dies between the
-  two, the member is paid and counted as having answered, and the response is
-  lost: nothing is paid twice and nothing counted twice (the results count
-  submissions, a second response is refused by the participation).
+- for an anonymous survey, in the caller's transaction (the API's idempotency
+  wrapper included): the participation, the draft deleted, the points, and the
+  answers *sealed* in a pending row; they are written as a submission later,
+  among at least four others, in random order (`surveys.anonymity`, which
+  explains why: transaction ids and disk order would join two transactions
+  written one after the other). Nothing is lost if the process dies: the
+  sealed answers committed with the participation.
 
 Each submission also adds itself to the results' counters (`surveys.tallies`)
 in the transaction that writes its answers.
@@ -28,6 +26,7 @@ from django.utils import timezone
 from club.members.models import Member
 from rewards.ledger.models import LedgerEntry
 from rewards.ledger.services import points_award
+from surveys.anonymity import anonymous_response_pend, anonymous_responses_flush
 from surveys.answers import answers_check, draft_answers_clean, structure_of
 from surveys.errors import AlreadyAnswered, SurveyClosed, SurveyNotForYou, SurveyNotYetOpen
 from surveys.models import Answer, Draft, Participation, Submission, Survey
@@ -74,10 +73,8 @@ def _answers_side(*, survey: Survey, member: Member | None, rows: list[Answer], 
     return submission
 
 
-def _anonymous_answers_write(*, survey: Survey, rows: list[Answer], today) -> None:
-    """The anonymous half, in a transaction of its own, after the member's half has committed."""
-    with transaction.atomic():
-        _answers_side(survey=survey, member=None, rows=rows, today=today)
+def _anonymous_flush_after_commit(survey_id: int) -> None:
+    transaction.on_commit(lambda: anonymous_responses_flush(survey_id=survey_id), robust=True)
 
 
 def submission_create(
@@ -101,8 +98,8 @@ def submission_create(
         return participation, entry
     with transaction.atomic():
         participation, entry = _member_side(member=member, survey=survey, today=today, now=now)
-        # After the outermost commit: never in the member's transaction, whose xmin would join them.
-        transaction.on_commit(lambda: _anonymous_answers_write(survey=survey, rows=rows, today=today), robust=True)
+        anonymous_response_pend(survey=survey, rows=rows, day=today)
+        _anonymous_flush_after_commit(survey.pk)
     return participation, entry
 
 

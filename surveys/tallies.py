@@ -22,8 +22,9 @@ _TALLY_UPSERT = (
     '"count" = surveys_tally."count" + excluded."count", total = surveys_tally.total + excluded.total'
 )
 _COUNT_UPSERT = (
-    'INSERT INTO surveys_responsecount (survey_id, day, museum, language, "count") VALUES (%s, %s, %s, %s, 1) '
-    'ON CONFLICT (survey_id, day, museum, language) DO UPDATE SET "count" = surveys_responsecount."count" + 1'
+    'INSERT INTO surveys_responsecount (survey_id, day, museum, language, "count") VALUES (%s, %s, %s, %s, %s) '
+    "ON CONFLICT (survey_id, day, museum, language) DO UPDATE SET "
+    '"count" = surveys_responsecount."count" + excluded."count"'
 )
 
 
@@ -53,8 +54,10 @@ def tally_keys(rows: list[Answer]) -> dict[tuple[int, str], tuple[int, int]]:
     return {key: (counts[key], totals[key]) for key in counts}
 
 
-def tallies_add(*, survey: Survey, rows: list[Answer], day: date, museum: int, language: str) -> None:
-    """Count one response: its answers' counters and the response counter, two statements."""
+def tallies_add(
+    *, survey: Survey, rows: list[Answer], day: date, museum: int, language: str, responses: int = 1
+) -> None:
+    """Count responses of one day and group: their answers' counters and the response counter, two statements."""
     cells = sorted(tally_keys(rows).items())
     with connection.cursor() as cursor:
         if cells:
@@ -63,4 +66,4 @@ def tallies_add(*, survey: Survey, rows: list[Answer], day: date, museum: int, l
                 params += [survey.pk, question_id, key, day, museum, language, count, total]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(cells))
             cursor.execute(_TALLY_UPSERT.format(values=values), params)
-        cursor.execute(_COUNT_UPSERT, [survey.pk, day, museum, language])
+        cursor.execute(_COUNT_UPSERT, [survey.pk, day, museum, language, responses])
