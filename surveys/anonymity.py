@@ -65,7 +65,7 @@ def response_seal(*, rows: list[Answer], day: date) -> bytes:
     return _fernet().encrypt(json.dumps({"day": day.isoformat(), "answers": answers}).encode())
 
 
-def _unseal(sealed: bytes, questions: dict[int, Question]) -> tuple[date, list[Answer]]:
+def _unseal(sealed: bytes | memoryview, questions: dict[int, Question]) -> tuple[date, list[Answer]]:
     data = json.loads(_fernet().decrypt(bytes(sealed)))
     rows = []
     for *values, when in data["answers"]:

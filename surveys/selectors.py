@@ -58,9 +58,13 @@ def surveys_open_for(*, member: Member, kind: str | None = None, now: datetime |
     surveys = Survey.objects.filter(opens_at__lte=now, closes_at__gt=now)
     if kind:
         surveys = surveys.filter(kind=kind)
-    surveys = _for_member(surveys, member).distinct()
-    surveys = surveys.annotate(
-        answered=Exists(Participation.objects.filter(survey=OuterRef("pk"), member=member)),
-        has_draft=Exists(Draft.objects.filter(survey=OuterRef("pk"), member=member)),
-    ).select_related("museum")
-    return list(surveys.order_by("closes_at", "pk"))
+    annotated = (
+        _for_member(surveys, member)
+        .distinct()
+        .annotate(
+            answered=Exists(Participation.objects.filter(survey=OuterRef("pk"), member=member)),
+            has_draft=Exists(Draft.objects.filter(survey=OuterRef("pk"), member=member)),
+        )
+        .select_related("museum")
+    )
+    return list(annotated.order_by("closes_at", "pk"))
