@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rewards.ledger",
     "rewards.shop",
     "surveys",
+    "club.participate",
     "club",
 ]
 
@@ -274,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
     "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": crontab(minute=40)},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 120.0},
     "announcements-start-due": {"task": "notifications.announcements_start_due", "schedule": 60.0},
+    "surveys-announce-due": {"task": "surveys.announce_due", "schedule": crontab(minute="*/5")},
+    "surveys-anonymous-responses-flush": {
+        "task": "surveys.anonymous_responses_flush",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # A hung or unreachable broker must never hold a web request for long: short
 # socket timeouts and a single publish attempt. What could not be queued stays

@@ -13,14 +13,16 @@ disk. So:
    *sealed* (Fernet, from `cryptography`, with a key derived from
    `SECRET_KEY`): a crash can lose nothing, and what the dump shows of it is
    ciphertext.
-2. Later (after that commit, and by a periodic job): once at least
-   `2 × ANONYMITY_BATCH` responses of a survey are pending, a random
+2. Later, by a periodic job (not the request's own commit: a batch written
+   right after one member's transaction would point at that member): once at
+   least `2 × ANONYMITY_BATCH` responses of a survey are pending, a random
    `n − ANONYMITY_BATCH` of them are unsealed and written as submissions, in
    random order, in one transaction that deletes them from the pending table;
    when the survey has closed, whatever is left is written. Every batch
    therefore holds at least `ANONYMITY_BATCH` responses (unless the whole
-   survey had fewer), which share one `xmin`, with random ids, the day only,
-   and no order.
+   survey had fewer), which share one `xmin`, random ids, no order, and one
+   day — the latest answer day of the batch, so that a day on which a single
+   member answered does not point at their response.
 
 If the process dies after (1), the response is pending and the next flush
 writes it; if it dies during (2), that transaction rolls back and the
@@ -32,7 +34,6 @@ import hashlib
 import json
 import logging
 import random
-from collections import defaultdict
 from datetime import date, datetime
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -85,9 +86,8 @@ def _write(survey: Survey, chosen: list[PendingResponse]) -> int:
     """Unseal and write the chosen responses in random order; those that cannot be read stay pending."""
     questions = {question.pk: question for question in Question.objects.filter(page__survey=survey)}
     _random.shuffle(chosen)
-    submissions, answers, written = [], [], []
-    by_day: dict[date, list[Answer]] = defaultdict(list)
-    responses_by_day: dict[date, int] = defaultdict(int)
+    unsealed: list[tuple[date, list[Answer]]] = []
+    written = []
     for pending in chosen:
         try:
             day, rows = _unseal(pending.sealed, questions)
@@ -96,18 +96,21 @@ def _write(survey: Survey, chosen: list[PendingResponse]) -> int:
             logger.warning("pending anonymous response %s of survey %s cannot be read", pending.pk, survey.pk)
             continue
         written.append(pending.pk)
-        submission = Submission(survey=survey, member=None, submitted_on=day)
+        unsealed.append((day, rows))
+    if not unsealed:
+        return 0
+    batch_day = max(day for day, _rows in unsealed)
+    submissions, answers = [], []
+    for _day, rows in unsealed:
+        submission = Submission(survey=survey, member=None, submitted_on=batch_day)
         for row in rows:
             row.submission = submission
         submissions.append(submission)
         answers.extend(rows)
-        by_day[day].extend(rows)
-        responses_by_day[day] += 1
     Submission.objects.bulk_create(submissions)
     _random.shuffle(answers)
     Answer.objects.bulk_create(answers, batch_size=1000)
-    for day, rows in sorted(by_day.items()):
-        tallies_add(survey=survey, rows=rows, day=day, museum=0, language="", responses=responses_by_day[day])
+    tallies_add(survey=survey, rows=answers, day=batch_day, museum=0, language="", responses=len(submissions))
     PendingResponse.objects.filter(pk__in=written).delete()
     return len(written)
 
@@ -131,11 +134,11 @@ def anonymous_responses_flush(*, survey_id: int, now: datetime | None = None) ->
         return _write(survey, chosen)
 
 
-def anonymous_responses_flush_closed(*, now: datetime | None = None) -> int:
-    """The periodic job: write every pending response of the surveys that have closed."""
+def anonymous_responses_flush_due(*, now: datetime | None = None) -> int:
+    """The periodic job: write what may be written of every survey with pending responses."""
     now = now or timezone.now()
-    survey_ids = PendingResponse.objects.filter(survey__closes_at__lte=now).values_list("survey_id", flat=True)
-    return sum(anonymous_responses_flush(survey_id=survey_id, now=now) for survey_id in set(survey_ids))
+    survey_ids = set(PendingResponse.objects.values_list("survey_id", flat=True))
+    return sum(anonymous_responses_flush(survey_id=survey_id, now=now) for survey_id in sorted(survey_ids))
 
 
 def pending_count(*, survey: Survey) -> int:

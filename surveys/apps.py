@@ -16,4 +16,8 @@ class SurveysConfig(AppConfig):
         from surveys.selectors import participation_names
 
         reference_resolver_register("surveys.participation", participation_names)
+
+        from surveys.notify import survey_audiences_register
+
+        survey_audiences_register()
         # Registrations of the pages, notifications and results follow.

@@ -8,8 +8,9 @@ It checks the survey is open and meant for the member, checks every answer
   the points through the ledger with the participation as reference;
 - for an anonymous survey, in the caller's transaction (the API's idempotency
   wrapper included): the participation, the draft deleted, the points, and the
-  answers *sealed* in a pending row; they are written as a submission later,
-  among at least four others, in random order (`surveys.anonymity`, which
+  answers *sealed* in a pending row; a periodic job writes them as a
+  submission later, among at least four others, in random order, all with one
+  day (`surveys.anonymity`, which
   explains why: transaction ids and disk order would join two transactions
   written one after the other). Nothing is lost if the process dies: the
   sealed answers committed with the participation.
@@ -26,8 +27,8 @@ from django.utils import timezone
 from club.members.models import Member
 from rewards.ledger.models import LedgerEntry
 from rewards.ledger.services import points_award
-from surveys.anonymity import anonymous_response_pend, anonymous_responses_flush
-from surveys.answers import answers_check, draft_answers_clean, structure_of
+from surveys.anonymity import anonymous_response_pend
+from surveys.answers import Structure, answers_check, draft_answers_clean, structure_of
 from surveys.errors import AlreadyAnswered, SurveyClosed, SurveyNotForYou, SurveyNotYetOpen
 from surveys.models import Answer, Draft, Participation, Submission, Survey
 from surveys.selectors import survey_action
@@ -73,23 +74,21 @@ def _answers_side(*, survey: Survey, member: Member | None, rows: list[Answer], 
     return submission
 
 
-def _anonymous_flush_after_commit(survey_id: int) -> None:
-    transaction.on_commit(lambda: anonymous_responses_flush(survey_id=survey_id), robust=True)
-
-
 def submission_create(
-    *, member: Member, survey: Survey, answers, now: datetime | None = None
+    *, member: Member, survey: Survey, answers, now: datetime | None = None, structure: Structure | None = None
 ) -> tuple[Participation, LedgerEntry | None]:
     """Store a response and pay its points once; raises a DomainError and writes nothing when refused.
 
     Returns the participation and the ledger entry (None when the day's cap is
     reached: `rewards.ledger.selectors.award_outcome` says so to the member).
+    `structure` (from `structure_of(survey)`) may be passed by a caller that
+    stores many responses to one survey, to read it once.
     """
     now = now or timezone.now()
     survey_check_open_to(survey=survey, member=member, now=now)
     if Participation.objects.filter(member=member, survey=survey).exists():
         raise AlreadyAnswered()
-    rows = answers_check(structure_of(survey), answers)
+    rows = answers_check(structure or structure_of(survey), answers)
     today = timezone.localdate(now)
     if not survey.anonymous:
         with transaction.atomic():
@@ -99,7 +98,6 @@ def submission_create(
     with transaction.atomic():
         participation, entry = _member_side(member=member, survey=survey, today=today, now=now)
         anonymous_response_pend(survey=survey, rows=rows, day=today)
-        _anonymous_flush_after_commit(survey.pk)
     return participation, entry
 
 

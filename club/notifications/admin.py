@@ -70,7 +70,7 @@ class AnnouncementAdmin(TranslationAdmin):
 
     list_display = [
         cut_column("title", length=60, label=_("titre")),
-        "target",
+        "audience_shown",
         "status",
         "scheduled_for",
         "recipients",
@@ -130,6 +130,17 @@ class AnnouncementAdmin(TranslationAdmin):
                 n_failed=Count("notifications", filter=Q(notifications__email_status=emails.FAILED)),
             )
         )
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "target":  # a feature's audience comes with the feature, never from this form
+            kwargs["choices"] = [
+                (value, label) for value, label in db_field.choices if value in Announcement.STAFF_TARGETS
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("destinataires"), ordering="target")
+    def audience_shown(self, obj):
+        return obj.audience_label
 
     @admin.display(description=_("en file"), ordering="n_queued")
     def queued(self, obj):

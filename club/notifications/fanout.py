@@ -3,7 +3,9 @@
 A chunk is ~1,000 members: one bulk insert under `UNIQUE (member,
 announcement)`, one claim of their emails, one SMTP connection. A re-run or a
 redelivered chunk writes no second row and sends only what is still unclaimed
-— or claimed by itself, when the worker that ran it died.
+— or claimed by itself, when the worker that ran it died. The audience is
+rebuilt from the announcement's row in every task (a staff target, or a
+feature's registered audience and its parameters), never passed along.
 """
 
 from django.core.mail import get_connection
@@ -29,13 +31,14 @@ def announcement_chunks(*, announcement_id: int) -> list[tuple[int, int]]:
 
 def _chunk_rows(announcement: Announcement, members: list[Member]) -> list[Notification]:
     kind = announcement.kind
-    consent_field = CONSENT_FIELDS[KIND_CONSENT[NotificationKind(kind)]]
+    consent = KIND_CONSENT.get(NotificationKind(kind))  # service kinds a feature may send need none
+    consent_field = CONSENT_FIELDS[consent] if consent is not None else None
     by_email = email_choices_for(member_ids=[m.pk for m in members], kind=kind)
     rows = []
     for member in members:
         with translation.override(member.preferred_language):
             title, body = str(announcement.title), str(announcement.body)
-        email = getattr(member, consent_field) and by_email[member.pk]
+        email = (consent_field is None or getattr(member, consent_field)) and by_email[member.pk]
         rows.append(
             Notification(
                 member=member,

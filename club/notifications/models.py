@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from club.core.links import link_validate
 from club.members.models import Consent
+from club.notifications.audiences import UnknownAudience, audience_get
 from club.notifications.messages import render
 
 
@@ -142,12 +143,23 @@ class Notification(models.Model):
 
 
 class Announcement(models.Model):
-    """A message from staff to many members, sent now or at a scheduled time."""
+    """A message to many members, sent now or at a scheduled time.
+
+    Staff write theirs in the admin for a target; a feature sends its own
+    (a new survey, its last day) to an audience it registered
+    (`club.notifications.audiences`), named with its parameters, and under a
+    `key` that the database keeps unique: a job that runs again finds the key
+    taken and sends nothing twice.
+    """
 
     class Target(models.TextChoices):
         ALL = "all", _("tous les membres")
         MUSEUM_FANS = "museum_fans", _("les membres dont c'est le musée préféré")
         SURVEY_CONSENT = "survey_consent", _("les membres qui acceptent les invitations aux enquêtes")
+        FEATURE = "feature", _("le public choisi par une fonctionnalité du club")
+
+    # What staff may choose in the admin (a feature's audience comes with the feature).
+    STAFF_TARGETS = (Target.ALL, Target.MUSEUM_FANS, Target.SURVEY_CONSENT)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("brouillon")
@@ -181,6 +193,11 @@ class Announcement(models.Model):
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     started_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
     recipients = models.PositiveIntegerField(_("destinataires"), default=0)
+    # A feature's audience (target "feature"): its registered name and parameters (ids only).
+    audience = models.CharField(_("public"), max_length=60, blank=True, editable=False)
+    audience_params = models.JSONField(default=dict, blank=True, editable=False)
+    # Once-only announcements of features ("surveys.survey:12:opening"); empty for staff's.
+    key = models.CharField(_("clé"), max_length=120, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("annonce")
@@ -190,7 +207,15 @@ class Announcement(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(target="museum_fans") | models.Q(museum__isnull=False),
                 name="notifications_announcement_museum_for_fans",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target="feature", audience__gt="")
+                | (~models.Q(target="feature") & models.Q(audience="")),
+                name="notifications_announcement_audience_for_feature",
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="notifications_announcement_once_per_key"
+            ),
         ]
 
     def __str__(self):
@@ -205,4 +230,16 @@ class Announcement(models.Model):
 
     @property
     def kind(self) -> str:
+        if self.target == self.Target.FEATURE:
+            return audience_get(self.audience).kind
         return NotificationKind.SURVEYS if self.target == self.Target.SURVEY_CONSENT else NotificationKind.NEWS
+
+    @property
+    def audience_label(self) -> str:
+        """Who it goes to, in the reader's language (a feature's audience by its registered label)."""
+        if self.target == self.Target.FEATURE:
+            try:
+                return str(audience_get(self.audience).label)
+            except UnknownAudience:  # its feature is no longer installed
+                return self.audience
+        return str(self.get_target_display())

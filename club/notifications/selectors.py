@@ -1,10 +1,13 @@
 """Shared reads of notifications: the inbox, the unread count, email choices, announcement figures."""
 
+from datetime import datetime
+
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from club.core.sql import Scalars, scalars_read
 from club.members.models import CONSENT_FIELDS, Member
+from club.notifications.audiences import audience_members
 from club.notifications.models import (
     EMAIL_BY_DEFAULT,
     KIND_CONSENT,
@@ -75,12 +78,22 @@ def wants_email(*, member: Member, kind: str) -> bool:
 
 
 def announcement_audience(*, announcement: Announcement) -> QuerySet[Member]:
+    """The active members an announcement is for: its staff target, or the feature's registered audience."""
+    if announcement.target == Announcement.Target.FEATURE:
+        return audience_members(name=announcement.audience, params=announcement.audience_params).filter(is_active=True)
     members = Member.objects.filter(is_active=True)
     if announcement.target == Announcement.Target.MUSEUM_FANS:
         members = members.filter(favourite_museum_id=announcement.museum_id)
     elif announcement.target == Announcement.Target.SURVEY_CONSENT:
         members = members.filter(consent_surveys=True)
     return members
+
+
+def announcement_keys_taken(*, keys: list[str]) -> dict[str, datetime]:
+    """Which of these once-only keys an announcement already holds, with when it was made (one query)."""
+    if not keys:
+        return {}
+    return dict(Announcement.objects.filter(key__in=keys).values_list("key", "created_at"))
 
 
 def announcement_audience_count(*, announcement: Announcement) -> int:

@@ -12,12 +12,14 @@ member's matching consent; service messages (vouchers, bookings, points
 expiry, account) need none.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,7 @@ from club.core.links import link_validate
 from club.core.queue import enqueue
 from club.members.models import ConsentRecord, Member
 from club.members.services import consent_set
+from club.notifications.audiences import audience_get
 from club.notifications.messages import params_for_storage, render, source_of
 from club.notifications.models import KIND_CONSENT, Announcement, Notification, NotificationKind, NotificationPreference
 from club.notifications.selectors import wants_email
@@ -185,19 +188,72 @@ def announcements_start_due(*, now: datetime | None = None) -> int:
     return started
 
 
+def _texts(field: str, value: str | Mapping[str, str]) -> dict[str, str]:
+    """A text, or one per language code ({"fr": …, "en": …}, French required), as model fields."""
+    if isinstance(value, str):
+        return {field: value}
+    if not value.get(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        raise ValueError(f"an announcement's {field} needs its {settings.MODELTRANSLATION_DEFAULT_LANGUAGE} text")
+    return {f"{field}_{code}": text for code, text in value.items() if text}
+
+
+def _announcement_create(*, key: str, fields: dict) -> Announcement | None:
+    """Insert the announcement; None when its once-only key is taken (by an earlier or a concurrent run).
+
+    The partial unique index on `key` decides: a concurrent insert of the same
+    key waits for the first to commit, then fails here and finds it.
+    """
+    try:
+        with transaction.atomic():
+            return Announcement.objects.create(key=key, **fields)
+    except IntegrityError:
+        if key and Announcement.objects.filter(key=key).exists():
+            return None
+        raise
+
+
 def notification_broadcast(
     *,
-    title: str,
-    body: str,
+    title: str | Mapping[str, str],
+    body: str | Mapping[str, str],
     url: str = "",
     target: str = Announcement.Target.ALL,
     museum: Museum | None = None,
+    audience: str = "",
+    audience_params: dict | None = None,
+    key: str = "",
     scheduled_for: datetime | None = None,
     by: Member | None = None,
-) -> Announcement:
-    """What features call to tell many members (a new survey, a new video visit…)."""
+    now: datetime | None = None,
+) -> Announcement | None:
+    """What features call to tell many members (a new survey, its last day, a new video visit…).
+
+    `title` and `body`: a text, or one per language ({"fr": …, "en": …}; each
+    member reads their own, falling back to French). `audience` names an
+    audience the feature registered (`club.notifications.audiences`), with its
+    JSON `audience_params`; the target is then "feature". With a `key`
+    ("surveys.survey:12:opening") it happens once: when an announcement holds
+    that key already, nothing is written or sent and the answer is None — a
+    job may run again, or twice at once, safely.
+    """
     _validate_link(url)
-    announcement = Announcement.objects.create(
-        title=title, body=body, url=url, target=target, museum=museum, scheduled_for=scheduled_for, created_by=by
-    )
-    return announcement_send(announcement=announcement)
+    if audience:
+        audience_get(audience)  # a name nobody registered fails here, not in a worker
+        target = Announcement.Target.FEATURE
+    fields = {
+        **_texts("title", title),
+        **_texts("body", body),
+        "url": url,
+        "target": target,
+        "museum": museum,
+        "audience": audience,
+        "audience_params": audience_params or {},
+        "scheduled_for": scheduled_for,
+        "created_by": by,
+        "created_at": now or timezone.now(),
+    }
+    with transaction.atomic():
+        announcement = _announcement_create(key=key, fields=fields)
+        if announcement is None:
+            return None
+        return announcement_send(announcement=announcement, now=now)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from club.members.tests.factories import MemberFactory
 from rewards.ledger.services import earning_rules_ensure_defaults
-from surveys.anonymity import ANONYMITY_BATCH, anonymous_responses_flush, anonymous_responses_flush_closed
+from surveys.anonymity import ANONYMITY_BATCH, anonymous_responses_flush, anonymous_responses_flush_due
 from surveys.models import Answer, Choice, Participation, PendingResponse, Question, Submission, Survey, SurveyPage
 from surveys.services import submission_create
 
@@ -34,24 +34,23 @@ def _answer(survey, pick, choices, words, n: int):
 
 
 @pytest.mark.django_db
-def test_the_pending_row_holds_no_readable_answer(django_capture_on_commit_callbacks):
+def test_the_pending_row_holds_no_readable_answer():
     survey, pick, choices, words = _anonymous_survey()
-    with django_capture_on_commit_callbacks(execute=True):
-        _answer(survey, pick, choices, words, 1)
+    _answer(survey, pick, choices, words, 1)
     sealed = bytes(PendingResponse.objects.get().sealed)
     assert b"secret-mot-1" not in sealed and str(choices[1].pk).encode() + b"," not in sealed
     assert not Submission.objects.exists()
 
 
 @pytest.mark.django_db
-def test_responses_are_written_once_ten_wait_leaving_five_to_mix_with_the_next(django_capture_on_commit_callbacks):
+def test_responses_are_written_once_ten_wait_leaving_five_to_mix_with_the_next():
     survey, pick, choices, words = _anonymous_survey()
     for n in range(2 * ANONYMITY_BATCH - 1):
-        with django_capture_on_commit_callbacks(execute=True):
-            _answer(survey, pick, choices, words, n)
+        _answer(survey, pick, choices, words, n)
+        assert anonymous_responses_flush_due() == 0  # the periodic job: fewer than ten wait
     assert not Submission.objects.exists() and PendingResponse.objects.count() == 9
-    with django_capture_on_commit_callbacks(execute=True):
-        _answer(survey, pick, choices, words, 9)
+    _answer(survey, pick, choices, words, 9)
+    assert anonymous_responses_flush_due() == ANONYMITY_BATCH
     assert Submission.objects.filter(member__isnull=True).count() == ANONYMITY_BATCH
     assert PendingResponse.objects.count() == ANONYMITY_BATCH
     assert Answer.objects.filter(question=words).count() == ANONYMITY_BATCH
@@ -59,13 +58,27 @@ def test_responses_are_written_once_ten_wait_leaving_five_to_mix_with_the_next(d
 
 
 @pytest.mark.django_db
+def test_a_batch_carries_one_day_so_a_quiet_day_points_at_nobody(clock):
+    survey, pick, choices, words = _anonymous_survey()
+    first_day = timezone.localdate()
+    _answer(survey, pick, choices, words, 0)  # alone on its day
+    clock.shift(timedelta(days=2))
+    for n in range(1, 2 * ANONYMITY_BATCH):
+        _answer(survey, pick, choices, words, n)
+    assert anonymous_responses_flush_due() == ANONYMITY_BATCH
+    assert set(Submission.objects.values_list("submitted_on", flat=True)) == {timezone.localdate()}
+    assert not survey.tallies.filter(day=first_day).exists()
+    assert not survey.response_counts.filter(day=first_day).exists()
+
+
+@pytest.mark.django_db
 def test_a_closed_survey_writes_what_is_left_and_the_counters_match_the_answers():
     survey, pick, choices, words = _anonymous_survey()
     for n in range(7):
-        _answer(survey, pick, choices, words, n)  # no flush: on_commit callbacks are not run here
+        _answer(survey, pick, choices, words, n)
     assert anonymous_responses_flush(survey_id=survey.pk) == 0  # 7 < 10: they wait
     later = survey.closes_at + timedelta(minutes=1)
-    assert anonymous_responses_flush_closed(now=later) == 7
+    assert anonymous_responses_flush_due(now=later) == 7
     assert not PendingResponse.objects.exists()
     assert Submission.objects.count() == 7
     tallies = {t.key: t.count for t in survey.tallies.filter(question=pick)}
@@ -115,7 +128,8 @@ def test_no_system_column_or_disk_order_joins_a_written_response_to_its_particip
     earning_rules_ensure_defaults()  # an earlier test's flush may have emptied the earning rules
     survey, pick, choices, words = _anonymous_survey()
     for n in range(2 * ANONYMITY_BATCH):
-        _answer(survey, pick, choices, words, n)  # each in its own transaction; the 10th flushes after commit
+        _answer(survey, pick, choices, words, n)  # each in its own transaction
+    assert anonymous_responses_flush_due() == ANONYMITY_BATCH  # the periodic job
     with connection.cursor() as cursor:
         cursor.execute("SELECT xmin::text::bigint FROM surveys_participation")
         member_side = {row[0] for row in cursor.fetchall()}

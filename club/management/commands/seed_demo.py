@@ -1,4 +1,5 @@
-"""Idempotent demo data: the museums, the shop, a museum-team account, a club administrator and a demo member.
+"""Idempotent demo data: the museums, the shop, surveys and polls, a museum-team account, a club
+administrator and a demo member.
 
 Running it twice leaves the same data. The demo passwords are printed so the
 quick start can log in at once; the command refuses to run with DEBUG off
@@ -18,6 +19,7 @@ from rewards.ledger.models import Reason
 from rewards.ledger.services import earning_rules_ensure_defaults, points_award
 from rewards.shop.demo import GIFTS, gift_picture
 from rewards.shop.services import gift_upsert
+from surveys.demo import demo_surveys_seed
 
 DEMO_EMAIL_DOMAIN = "club-demo.fr"
 STAFF_EMAIL = f"equipe@{DEMO_EMAIL_DOMAIN}"
@@ -92,8 +94,13 @@ class Command(BaseCommand):
             )
         for action, reference, subject in DEMO_HISTORY:
             points_award(member=member, action=action, reference=reference, subject=subject)
+        surveys = demo_surveys_seed(museums=museums)
 
-        self.stdout.write(self.style.SUCCESS(f"{len(museums)} museums and {len(gifts)} gifts ready."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(museums)} museums, {len(gifts)} gifts and {len(surveys)} surveys and polls ready."
+            )
+        )
         self.stdout.write(f"Museum team   : {STAFF_EMAIL} / {STAFF_PASSWORD}  (Espace équipe: /equipe/)")
         self.stdout.write(f"Club admin    : {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (admin: /admin/)")
         self.stdout.write(f"Demo member   : {MEMBER_EMAIL} / {MEMBER_PASSWORD}  (number {member.membership_number})")
