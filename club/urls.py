@@ -52,6 +52,7 @@ urlpatterns = [
     path("musees/", include("museums.urls")),
     path("equipe/enquetes/", include("surveys.staff_urls")),
     path("equipe/", include("club.staff.urls")),
+    path("participer/", include("club.participate.urls")),
     path("participer/enquetes/", include("surveys.urls")),
     path("", include("rewards.shop.urls")),
     path("", include("rewards.ledger.urls")),

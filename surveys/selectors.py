@@ -42,7 +42,7 @@ def survey_audience(*, survey: Survey) -> QuerySet[Member]:
     return members
 
 
-def _for_member(surveys: QuerySet[Survey], member: Member) -> QuerySet[Survey]:
+def surveys_meant_for(surveys: QuerySet[Survey], member: Member) -> QuerySet[Survey]:
     """Only the surveys whose audience includes the member (in SQL, no query per survey)."""
     return surveys.filter(audience=Survey.Audience.ALL) | surveys.filter(
         audience=Survey.Audience.MUSEUM_FANS, audience_museums=member.favourite_museum_id
@@ -59,7 +59,7 @@ def surveys_open_for(*, member: Member, kind: str | None = None, now: datetime |
     if kind:
         surveys = surveys.filter(kind=kind)
     annotated = (
-        _for_member(surveys, member)
+        surveys_meant_for(surveys, member)
         .distinct()
         .annotate(
             answered=Exists(Participation.objects.filter(survey=OuterRef("pk"), member=member)),

@@ -1,0 +1,181 @@
+"""Polls as members see them: the one "Mon club" shows, the quick-vote cards, their result bars.
+
+A poll is a survey of one question. Its bars come from the counters kept with
+each submission (`surveys.models.Tally`): one `SUM … GROUP BY key` for all the
+polls of a page, never a read of the answers. They show once the member has
+voted when the poll's results are live, and to everyone once it has closed.
+
+An anonymous poll's votes are written in batches (`surveys.anonymity`), so its
+bars lag by up to `2 × ANONYMITY_BATCH − 1` votes while it is open; the card
+says so.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from club.members.models import Member
+from surveys.anonymity import ANONYMITY_BATCH
+from surveys.answers import NPS_RANGE, RATING_RANGE, Structure
+from surveys.forms import QuestionField, question_field
+from surveys.models import Choice, MatrixRow, Participation, Question, Survey, Tally
+from surveys.selectors import surveys_meant_for, survey_points
+
+Kind = Question.Kind
+ANONYMOUS_LAG = 2 * ANONYMITY_BATCH - 1  # the most votes an open anonymous poll's bars may lack
+
+
+@dataclass(frozen=True)
+class PollBar:
+    label: str
+    count: int
+    percent: int
+    element_id: str  # the bar's id on the page
+
+
+@dataclass
+class PollCard:
+    """A poll ready to draw: the vote form, or the bars, or when the results come."""
+
+    poll: Survey
+    question: Question | None
+    structure: Structure
+    answered: bool
+    is_open: bool
+    points: int
+    results_visible: bool
+    bars: list[PollBar] = field(default_factory=list)
+    votes: int = 0
+    error: str = ""
+    value: object = None
+
+    @property
+    def can_vote(self) -> bool:
+        return self.is_open and not self.answered and self.question is not None
+
+    @property
+    def question_field(self) -> QuestionField | None:
+        if self.question is None:
+            return None
+        return question_field(self.question, structure=self.structure, value=self.value, error=self.error)
+
+    @property
+    def lags(self) -> bool:
+        """An open anonymous poll: the last votes are counted later, a few at a time."""
+        return self.poll.anonymous and self.is_open
+
+    @property
+    def anonymous_lag(self) -> int:
+        return ANONYMOUS_LAG
+
+
+def percent(count: int, total: int) -> int:
+    """A share in whole percents, halves rounded up (1 of 8 is 13 %), 0 when nothing was counted."""
+    return (200 * count + total) // (2 * total) if total else 0
+
+
+def poll_results_visible(*, poll: Survey, answered: bool, now: datetime) -> bool:
+    """Bars show after one's vote when results are live, and to everyone once the poll has closed."""
+    if now >= poll.closes_at:
+        return True
+    return answered and poll.results == Survey.Results.LIVE
+
+
+def _bars(question: Question, choices: dict[int, Choice], counts: dict[str, int]) -> list[tuple[str, int]]:
+    if question.kind in (Kind.RATING, Kind.NPS):
+        low, high = RATING_RANGE if question.kind == Kind.RATING else NPS_RANGE
+        return [(str(value), counts.get(f"v{value}", 0)) for value in range(low, high + 1)]
+    if question.kind in Question.CHOICE_KINDS and question.kind not in (Kind.LIKERT, Kind.RANKING):
+        return [(str(choice.label), counts.get(f"c{choice.pk}", 0)) for choice in choices.values()]
+    return []
+
+
+def poll_cards(*, polls: list[Survey], answered: set[int], now: datetime | None = None) -> list[PollCard]:
+    """The cards of these polls (`answered`: the ids the member voted in): three queries, whatever their number.
+
+    The questions, their choices (and a matrix's rows, only when a poll has
+    one), and the counters of the polls whose bars show.
+    """
+    if not polls:
+        return []
+    now = now or timezone.now()
+    first: dict[int, Question] = {}
+    questions = Question.objects.filter(page__survey__in=polls).select_related("page")
+    for asked in questions.order_by("page__survey_id", "page__position", "position"):
+        first.setdefault(asked.page.survey_id, asked)
+    ids = [asked.pk for asked in first.values()]
+    choices: dict[int, dict[int, Choice]] = {}
+    for choice in Choice.objects.filter(question_id__in=ids).order_by("question_id", "position"):
+        choices.setdefault(choice.question_id, {})[choice.pk] = choice
+    rows: dict[int, dict[int, MatrixRow]] = {}
+    if any(asked.kind == Kind.LIKERT for asked in first.values()):
+        for row in MatrixRow.objects.filter(question_id__in=ids).order_by("question_id", "position"):
+            rows.setdefault(row.question_id, {})[row.pk] = row
+    cards = []
+    for poll in polls:
+        question = first.get(poll.pk)
+        structure = Structure(survey=poll, questions=[question] if question else [], choices=choices, rows=rows)
+        cards.append(
+            PollCard(
+                poll=poll,
+                question=question,
+                structure=structure,
+                answered=poll.pk in answered,
+                is_open=poll.is_open(now),
+                points=survey_points(survey=poll),
+                results_visible=question is not None
+                and poll_results_visible(poll=poll, answered=poll.pk in answered, now=now),
+            )
+        )
+    _count(cards)
+    return cards
+
+
+def _count(cards: list[PollCard]) -> None:
+    """The bars of the cards whose results show, from one aggregate over their counters."""
+    shown = [card for card in cards if card.results_visible and card.question is not None]
+    if not shown:
+        return
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Tally.objects.filter(question_id__in=[card.question.pk for card in shown if card.question])
+        .values("question_id", "key")
+        .annotate(total=Sum("count"))
+    )
+    for row in rows:
+        counts.setdefault(row["question_id"], {})[row["key"]] = row["total"] or 0
+    for card in shown:
+        question = card.question
+        assert question is not None
+        pairs = _bars(question, card.structure.choices.get(question.pk, {}), counts.get(question.pk, {}))
+        total = sum(count for _label, count in pairs)
+        card.votes = total
+        card.bars = [
+            PollBar(label=label, count=count, percent=percent(count, total), element_id=f"poll-{question.pk}-bar-{n}")
+            for n, (label, count) in enumerate(pairs, start=1)
+        ]
+
+
+def poll_for_dashboard(*, member: Member, now: datetime | None = None) -> Survey | None:
+    """The one poll "Mon club" shows, in one query; None when there is none.
+
+    The soonest closing open poll meant for the member, among those they have
+    not answered and the one they answered today (so that, back on "Mon club"
+    after voting, they see its bars). It carries `answered_on` (None when not
+    answered) and `votes` (how many were counted so far), which "Mon club"
+    puts in its page cache's fingerprint.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    mine = Participation.objects.filter(survey=OuterRef("pk"), member_id=member.pk).values("answered_on")[:1]
+    counted = (
+        Tally.objects.filter(survey=OuterRef("pk")).values("survey").annotate(total=Sum("count")).values("total")[:1]
+    )
+    polls: QuerySet[Survey] = surveys_meant_for(
+        Survey.objects.filter(kind=Survey.Kind.POLL, opens_at__lte=now, closes_at__gt=now), member
+    )
+    polls = polls.annotate(answered_on=Subquery(mine), votes=Subquery(counted)).select_related("museum")
+    polls = polls.filter(Q(answered_on__isnull=True) | Q(answered_on=today))
+    return polls.order_by("closes_at", "pk").first()
