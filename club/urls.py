@@ -69,5 +69,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "club.core.views.bad_request"
 handler404 = "club.core.views.not_found"
 handler500 = "club.core.views.server_error"

@@ -91,3 +91,19 @@ def test_a_cell_that_would_be_a_formula_is_written_as_text(value):
 
 def test_ordinary_cells_are_left_alone():
     assert [cell_safe(v) for v in ["Camille", "A1-2", 42, None]] == ["Camille", "A1-2", 42, None]
+
+
+@pytest.mark.django_db
+def test_a_form_with_too_many_fields_gets_a_page_that_says_so(client, settings):
+    settings.DEBUG = False
+    fields = {f"f{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post("/compte/login/", fields)
+    assert response.status_code == 400
+    assert "Rien n'a été enregistré" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_api_body_with_too_many_fields_gets_a_json_error(client, settings):
+    fields = {f"f{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post("/api/v1/auth/token/", fields)
+    assert response.status_code == 400 and response.json()["code"] in {"bad_request", "invalid", "parse_error"}
