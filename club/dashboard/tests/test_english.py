@@ -89,6 +89,12 @@ def test_every_member_page_in_english_has_no_french_left(client):
             reverse("museums:detail", args=["beaux-arts"]),
             reverse("legal:rules"),
             reverse("legal:privacy"),
+            reverse("participate:hub"),
+            reverse("surveys:detail", args=["nos-cartels-sont-ils-clairs"]),
+            reverse("surveys:answer", args=["nos-cartels-sont-ils-clairs", 1]),
+            reverse("surveys:answer", args=["nos-cartels-sont-ils-clairs", 2]),
+            reverse("surveys:detail", args=["accueil-billetterie"]),
+            reverse("surveys:detail", args=["themes-expositions-2027"]),
         ],
     )
 
@@ -105,6 +111,7 @@ def test_the_staff_pages_in_english_have_no_french_left(client):
             reverse("staff:hub"),
             f"{reverse('staff:members')}?number={member.membership_number}",
             f"{reverse('shop:desk')}?code={voucher.code}",
+            reverse("surveys:preview", args=["nos-cartels-sont-ils-clairs"]),
         ],
     )
 
@@ -122,7 +129,7 @@ def test_the_admin_in_english_has_no_french_left(client):
     paths = [reverse("admin:index")]
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
-        if meta.app_label not in {"members", "ledger", "shop", "notifications", "museums", "core"}:
+        if meta.app_label not in {"members", "ledger", "shop", "notifications", "museums", "core", "surveys"}:
             continue  # the libraries' own pages are theirs to translate
         paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         request = type("Request", (), {"user": administrator})()
