@@ -49,17 +49,20 @@ class IdempotencyKeyInProgress(DomainError):
     status = 409
 
 
-def _fingerprint(request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str)
+def _fingerprint(view, request) -> str:
+    # A view may leave part of the body out (`idempotency_fingerprint_data`): even hashed,
+    # an anonymous survey's answers must not be kept next to the member's key.
+    data = view.idempotency_fingerprint_data(request) if hasattr(view, "idempotency_fingerprint_data") else request.data
+    body = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
-def _claim(request, key: str):
+def _claim(view, request, key: str):
     """The stored row for (member, key), and whether this request created it.
 
     The INSERT waits for a concurrent transaction holding the same key to end.
     """
-    fingerprint = _fingerprint(request)
+    fingerprint = _fingerprint(view, request)
     try:
         with transaction.atomic(), bounded_locks():
             return IdempotencyKey.objects.create(member=request.user, key=key, fingerprint=fingerprint), True
@@ -99,7 +102,7 @@ def idempotent(method):
         with transaction.atomic(durable=True):
             if key is None:
                 return method(view, request, *args, **kwargs)
-            record, created = _claim(request, key)
+            record, created = _claim(view, request, key)
             if not created:
                 replay = Response(record.response_body, status=record.response_status)
                 replay["Idempotent-Replayed"] = "true"

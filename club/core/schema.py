@@ -13,7 +13,9 @@ statuses it can answer:
 - 404 `not_found`: operations with a path parameter, and paginated lists (a page out of range);
 - 409, 422, 503 (with Retry-After): operations that move points (`@idempotent`);
 - 415 `unsupported_media_type`: operations that take a body;
-- 429 `throttled` / `too_many_attempts`: throttled operations.
+- 429 `throttled` / `too_many_attempts`: throttled operations;
+- any other status a view method declares with `@error_responses` (a 409 on a
+  PUT, a 413 for a body too large), which also names the codes it uses.
 
 Each status lists, in its description, the codes the club's own errors use.
 """
@@ -55,6 +57,7 @@ DESCRIPTIONS = {
     404: "`not_found`: no such object for you, or a page out of range.",
     409: "A rule of the club refused it: `insufficient_points`, `out_of_stock`, `gift_not_available`, "
     "`limit_reached`, `voucher_collected`, `voucher_cancelled`, `idempotency_key_in_progress`.",
+    413: "`request_too_large`: the body is larger than this operation accepts.",
     415: "`unsupported_media_type`: send JSON.",
     422: "`idempotency_key_reused`: this key was used for another request.",
     429: "`throttled` or `too_many_attempts` (see Retry-After).",
@@ -85,6 +88,20 @@ def _statuses(view_class, method: str, path: str, action) -> set[int]:
     return statuses
 
 
+def error_responses(described: dict[int, str]):
+    """Decorate a view method: statuses it answers besides those inferred, or the codes its own errors use.
+
+    `@error_responses({409: "`survey_closed`, …"})`: each status is documented
+    with this description instead of the generic one (the shape stays `Error`).
+    """
+
+    def decorate(method):
+        method.error_responses = {**getattr(method, "error_responses", {}), **described}
+        return method
+
+    return decorate
+
+
 def _action(callback, method: str):
     view_class = callback.cls
     actions = getattr(callback, "actions", None) or {}
@@ -101,11 +118,13 @@ def add_error_responses(result, generator, request, public):
         if operation is None:
             continue
         responses = operation.setdefault("responses", {})
-        for status in sorted(_statuses(callback.cls, method, path, _action(callback, method))):
+        action = _action(callback, method)
+        described = getattr(action, "error_responses", {})
+        for status in sorted(_statuses(callback.cls, method, path, action) | set(described)):
             responses.setdefault(
                 str(status),
                 {
-                    "description": DESCRIPTIONS[status],
+                    "description": described.get(status) or DESCRIPTIONS[status],
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 },
             )
