@@ -12,12 +12,20 @@ class SurveysConfig(AppConfig):
     museum_team_permissions = ALL_PERMISSIONS
 
     def ready(self):
-        from rewards.ledger.registries import reference_resolver_register
+        from rewards.ledger.models import Reason
+        from rewards.ledger.registries import earning_way_register, reference_resolver_register
+        from surveys.notify import survey_audiences_register
         from surveys.selectors import participation_names
 
         reference_resolver_register("surveys.participation", participation_names)
-
-        from surveys.notify import survey_audiences_register
-
         survey_audiences_register()
-        # Registrations of the pages, notifications and results follow.
+        earning_way_register(
+            Reason.SURVEY_ANSWERED,
+            url_name="participate:hub",
+            how=_("Répondez aux enquêtes du club : une fois par enquête, dans « Participer »."),
+        )
+        earning_way_register(
+            Reason.POLL_ANSWERED,
+            url_name="participate:hub",
+            how=_("Votez aux sondages rapides, sur « Mon club » ou dans « Participer »."),
+        )

@@ -17,7 +17,8 @@ def test_the_guide_lists_only_the_ways_that_exist_with_their_points(client):
     page = client.get(reverse("ledger:earn")).content.decode()
     assert "Bienvenue au club" in page and "Profil complété" in page
     assert "50 points" in page and "une seule fois" in page
-    assert "Enquête" not in page  # no survey feature yet: no promise of points for it
+    assert "Enquête" in page and "Sondage" in page  # the surveys feature registered its two ways
+    assert "Quiz réussi" not in page and "Visite au musée" not in page  # no such feature yet: no promise of points for it
 
 
 def test_a_member_sees_what_is_already_earned(client):
@@ -34,7 +35,7 @@ def test_a_rule_switched_off_disappears_and_the_guide_costs_two_queries(django_a
     EarningRule.objects.filter(action="profile_completed").update(is_active=False)
     with django_assert_num_queries(2):
         lines = earning_guide(member=member)
-    assert [line.action for line in lines] == ["signup"]
+    assert [line.action for line in lines] == ["signup", "survey_answered", "poll_answered"]
 
 
 def test_verifying_the_email_sends_one_welcome_with_the_first_steps():
