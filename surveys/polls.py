@@ -21,7 +21,7 @@ from surveys.anonymity import ANONYMITY_BATCH
 from surveys.answers import NPS_RANGE, RATING_RANGE, Structure
 from surveys.forms import QuestionField, question_field
 from surveys.models import Choice, MatrixRow, Participation, Question, Survey, Tally
-from surveys.selectors import surveys_meant_for, survey_points
+from surveys.selectors import survey_points, surveys_meant_for
 
 Kind = Question.Kind
 ANONYMOUS_LAG = 2 * ANONYMITY_BATCH - 1  # the most votes an open anonymous poll's bars may lack

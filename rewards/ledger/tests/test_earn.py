@@ -18,7 +18,7 @@ def test_the_guide_lists_only_the_ways_that_exist_with_their_points(client):
     assert "Bienvenue au club" in page and "Profil complété" in page
     assert "50 points" in page and "une seule fois" in page
     assert "Enquête" in page and "Sondage" in page  # the surveys feature registered its two ways
-    assert "Quiz réussi" not in page and "Visite au musée" not in page  # no such feature yet: no promise of points for it
+    assert "Quiz réussi" not in page and "Visite au musée" not in page  # no such feature yet
 
 
 def test_a_member_sees_what_is_already_earned(client):
