@@ -73,3 +73,33 @@ def browser_open_menu(page) -> None:
     toggle = page.locator(".nav-toggle")
     if toggle.is_visible():
         toggle.click()
+
+
+def threads_at_once(count: int, work) -> list:
+    """Run `work(i)` in `count` threads released at the same instant, each on its own database connection.
+
+    Every outcome (a return value or the exception raised) is collected in
+    order; each thread closes its connections at the end. Fails if a thread
+    never gets an answer.
+    """
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - every outcome is collected and asserted
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "some clients never got an answer"
+    return results

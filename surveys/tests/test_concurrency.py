@@ -7,14 +7,14 @@ past anyway) and show that the same burst then writes and pays more than once â€
 so the real tests are not vacuous.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from club.core.testing import threads_at_once
 from club.members.tests.factories import MemberFactory
 from rewards.ledger.models import LedgerEntry
 from rewards.ledger.selectors import balance_of
@@ -54,33 +54,14 @@ def _survey(*, anonymous: bool) -> tuple[Survey, dict]:
 
 
 def _burst(count: int, work) -> list:
-    """Run work() in `count` threads released at the same instant; every outcome (or error) collected."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # noqa: BLE001 - every outcome is collected and asserted
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "some clients never got an answer"
-    return results
+    return threads_at_once(count, work)
 
 
 def _submit(member_id: int, survey_id: int, answers: dict):
     """What a request does: read the member and the survey on its own connection, then submit."""
     from club.members.models import Member
 
-    return lambda: submission_create(
+    return lambda _index: submission_create(
         member=Member.objects.get(pk=member_id), survey=Survey.objects.get(pk=survey_id), answers=answers
     )
 

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
 from club.core.locks import LockTimeout
+from club.core.testing import threads_at_once
 from club.members.models import Member
 from rewards.ledger import services as ledger_services
 from rewards.ledger.errors import InsufficientPoints
@@ -34,26 +35,7 @@ def _postgres_with_long_lock_wait(settings):
 
 
 def _burst(count: int, work) -> list:
-    """Run work(i) in `count` threads released at the same instant."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - every outcome is collected and asserted
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "some clients never got an answer"
-    return results
+    return threads_at_once(count, work)
 
 
 def _members_with_points(count: int, points: int) -> list[Member]:
