@@ -276,6 +276,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 120.0},
     "announcements-start-due": {"task": "notifications.announcements_start_due", "schedule": 60.0},
     "surveys-announce-due": {"task": "surveys.announce_due", "schedule": crontab(minute="*/5")},
+    "surveys-exports-purge": {"task": "surveys.exports_purge", "schedule": crontab(hour=4, minute=10)},
     "surveys-anonymous-responses-flush": {
         "task": "surveys.anonymous_responses_flush",
         "schedule": crontab(minute="*/10"),

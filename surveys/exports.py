@@ -29,6 +29,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files import File
@@ -291,3 +292,17 @@ def export_xlsx_build(*, export_id: int, language: str = "fr") -> Export | None:
 def export_responses_expected(*, survey: Survey) -> int:
     """The responses an export will hold (from the counters, one query)."""
     return ResponseCount.objects.filter(survey=survey).aggregate(total=Sum("count"))["total"] or 0
+
+
+EXPORT_KEEP_DAYS = 7
+
+
+def exports_purge(*, now: datetime | None = None, keep_days: int = EXPORT_KEEP_DAYS) -> int:
+    """Delete the spreadsheets (files and rows) asked for more than `keep_days` ago: answers do not linger."""
+    now = now or timezone.now()
+    old = list(Export.objects.filter(created_at__lt=now - timedelta(days=keep_days)))
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+    Export.objects.filter(pk__in=[export.pk for export in old]).delete()
+    return len(old)

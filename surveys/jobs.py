@@ -5,7 +5,7 @@ Their names are stable: django-celery-beat's rows name them.
 
 from celery import shared_task
 
-from surveys import anonymity, notify
+from surveys import anonymity, exports, notify
 
 
 @shared_task(name="surveys.announce_due", acks_late=True)
@@ -18,3 +18,9 @@ def surveys_announce_due_task() -> int:
 def anonymous_responses_flush_task() -> int:
     """Every ten minutes: write the anonymous responses that may be written (in batches of 5 or more)."""
     return anonymity.anonymous_responses_flush_due()
+
+
+@shared_task(name="surveys.exports_purge", acks_late=True)
+def exports_purge_task() -> int:
+    """Daily: the spreadsheets of responses asked for more than a week ago are deleted."""
+    return exports.exports_purge()

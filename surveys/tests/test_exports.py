@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -286,3 +286,16 @@ def test_a_broker_that_refuses_leaves_the_export_queued_and_staff_may_ask_again_
     Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(minutes=20))
     page = client.get(reverse("survey_results:results", args=[built.survey.pk])).content.decode()
     assert "data-export-again hidden" not in page and "Préparer à nouveau le fichier Excel" in page
+
+
+def test_spreadsheets_older_than_a_week_are_deleted_with_their_files(built, django_capture_on_commit_callbacks):
+    staff = results_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        old = export_request(survey=built.survey, requested_by=staff, language="fr")
+    old.refresh_from_db()
+    storage, name = old.file.storage, old.file.name
+    assert storage.exists(name)
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    recent = Export.objects.create(survey=built.survey, requested_by=staff)
+    assert exports.exports_purge() == 1
+    assert list(Export.objects.all()) == [recent] and not storage.exists(name)
