@@ -70,5 +70,6 @@ if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler400 = "club.core.views.bad_request"
+handler403 = "club.core.views.permission_denied"
 handler404 = "club.core.views.not_found"
 handler500 = "club.core.views.server_error"

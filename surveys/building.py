@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from modeltranslation.translator import translator
 
 from club.core.errors import DomainError
 from club.core.images import thumbnail_from
+from club.members.middleware import LANGUAGE_PARAMETER
 from club.members.models import Member
 from surveys.models import Choice, MatrixRow, Participation, Question, Survey, SurveyPage
 
@@ -108,12 +110,20 @@ def survey_has_responses(*, survey: Survey) -> bool:
     return survey.pk is not None and Participation.objects.filter(survey_id=survey.pk).exists()
 
 
-def survey_member_url(*, survey: Survey) -> str | None:
-    """The address members open the survey at (what a poster's QR code holds); None while that page is missing."""
+def survey_member_url(*, survey: Survey, language: str | None = None) -> str | None:
+    """The address members open the survey at (what a poster's QR code holds); None while that page is missing.
+
+    In another `language` than the site's default, it asks for that language
+    (`?lang=en`, heard by `club.members.middleware`): a visitor who scans an
+    English poster reads the page in English.
+    """
     try:
-        return settings.SITE_URL + reverse("surveys:detail", kwargs={"slug": survey.slug})
+        url = settings.SITE_URL + reverse("surveys:detail", kwargs={"slug": survey.slug})
     except NoReverseMatch:
         return None
+    if language and language != settings.LANGUAGE_CODE and language in dict(settings.LANGUAGES):
+        url += "?" + urlencode({LANGUAGE_PARAMETER: language})
+    return url
 
 
 def survey_closing(*, survey: Survey) -> dict:

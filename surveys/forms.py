@@ -129,6 +129,23 @@ def page_answers_parse(
     return answers, errors
 
 
+def messages_worded(errors: dict[str, str], structure: Structure, answers: Mapping) -> dict[str, str]:
+    """The messages as the page says them: a ranking left without ranks asks for a rank on each line.
+
+    An unanswered question is refused only for being required, so the page can
+    say how to answer it rather than only that it needs an answer.
+    """
+    unranked = {
+        str(question.pk)
+        for question in structure.questions
+        if question.kind == Kind.RANKING and str(question.pk) not in answers
+    }
+    if not unranked & errors.keys():
+        return errors
+    ask = _("Choisissez un rang pour chaque ligne.")
+    return {key: ask if key in unranked else message for key, message in errors.items()}
+
+
 # Drawing a page ---------------------------------------------------------------------------------
 
 
@@ -170,6 +187,7 @@ class QuestionField:
     live_condition: bool = False  # its condition's question is on the same page: surveys.js shows or hides it
     hint: str = ""
     maxlength: int | None = None
+    text_hidden: bool = False  # the question's text is said just above (a poll's title): read, not shown again
 
     @property
     def described_by(self) -> str:
@@ -182,7 +200,7 @@ class QuestionField:
             ids.append(f"q{pk}-help")
         if self.hint:
             ids.append(f"q{pk}-hint")
-        if self.question.kind == Kind.NPS:
+        if self.question.kind in (Kind.NPS, Kind.RATING):
             ids.append(f"q{pk}-ends")
         if self.error:
             ids.append(f"q{pk}-error")
@@ -232,14 +250,26 @@ def _choice_options(question: Question, value: Any, choices: list[Choice]) -> li
 
 
 def _hint(question: Question) -> tuple[str, int | None]:
-    """The short rule shown under a question (at most N choices, a number's bounds, a text's length)."""
+    """The short rule shown under a question (at most N choices, a number's bounds, a text's length), and a
+    text's length limit.
+
+    A number's bounds and a text's length are said only when staff wrote no
+    help text (which usually says them already, in their words): the field
+    still holds them (min, max, maxlength) and the message of a wrong answer
+    names them. The most choices and how to rank are always said.
+    """
     kind = question.kind
     if kind == Kind.MULTIPLE and question.max_choices:
         count = question.max_choices
         return ngettext("Cochez au plus %(count)s réponse.", "Cochez au plus %(count)s réponses.", count) % {
             "count": count
         }, None
+    if kind == Kind.RANKING:
+        return _("Donnez un rang à chaque choix : 1 pour votre préféré."), None
+    said = bool(str(question.help_text or "").strip())
     if kind == Kind.NUMBER:
+        if said:
+            return "", None
         low, high = question.min_value, question.max_value
         if low is not None and high is not None:
             return _("Un nombre entier entre %(low)s et %(high)s.") % {"low": low, "high": high}, None
@@ -250,11 +280,11 @@ def _hint(question: Question) -> tuple[str, int | None]:
         return _("Un nombre entier."), None
     if kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
         limit = min(question.max_length, SHORT_TEXT_LIMIT) if kind == Kind.SHORT_TEXT else question.max_length
+        if said:
+            return "", limit
         return ngettext("%(count)s caractère au plus.", "%(count)s caractères au plus.", limit) % {
             "count": limit
         }, limit
-    if kind == Kind.RANKING:
-        return _("Donnez un rang à chaque choix : 1 pour votre préféré."), None
     return "", None
 
 

@@ -8,6 +8,10 @@ voted when the poll's results are live, and to everyone once it has closed.
 An anonymous poll's votes are written in batches (`surveys.anonymity`), so its
 bars lag by up to `2 × ANONYMITY_BATCH − 1` votes while it is open; the card
 says so.
+
+Once the bars show, a named poll marks the member's own pick ("votre choix"),
+read from their submission. An anonymous poll never does: its answers are not
+stored with the member, so nothing is looked up and nothing could be found.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +24,7 @@ from club.members.models import Member
 from surveys.anonymity import ANONYMITY_BATCH
 from surveys.answers import NPS_RANGE, RATING_RANGE, Structure
 from surveys.forms import QuestionField, question_field
-from surveys.models import Choice, MatrixRow, Participation, Question, Survey, Tally
+from surveys.models import Answer, Choice, MatrixRow, Participation, Question, Survey, Tally
 from surveys.selectors import survey_points, surveys_meant_for
 
 Kind = Question.Kind
@@ -33,6 +37,7 @@ class PollBar:
     count: int
     percent: int
     element_id: str  # the bar's id on the page
+    mine: bool = False  # the member's own pick (a named poll only)
 
 
 @dataclass
@@ -59,7 +64,16 @@ class PollCard:
     def question_field(self) -> QuestionField | None:
         if self.question is None:
             return None
-        return question_field(self.question, structure=self.structure, value=self.value, error=self.error)
+        drawn = question_field(self.question, structure=self.structure, value=self.value, error=self.error)
+        drawn.text_hidden = self.repeats_title  # said once, by the card's title (still the group's name)
+        return drawn
+
+    @property
+    def repeats_title(self) -> bool:
+        """The question says what the poll's title says: drawn once, not twice."""
+        if self.question is None:
+            return False
+        return " ".join(str(self.question.text).split()).casefold() == " ".join(str(self.poll.title).split()).casefold()
 
     @property
     def lags(self) -> bool:
@@ -83,20 +97,25 @@ def poll_results_visible(*, poll: Survey, answered: bool, now: datetime) -> bool
     return answered and poll.results == Survey.Results.LIVE
 
 
-def _bars(question: Question, choices: dict[int, Choice], counts: dict[str, int]) -> list[tuple[str, int]]:
+def _bars(question: Question, choices: dict[int, Choice]) -> list[tuple[str, str]]:
+    """(label, counter key) of each bar: a value of a scale ("v4"), or a choice ("c12")."""
     if question.kind in (Kind.RATING, Kind.NPS):
         low, high = RATING_RANGE if question.kind == Kind.RATING else NPS_RANGE
-        return [(str(value), counts.get(f"v{value}", 0)) for value in range(low, high + 1)]
+        return [(str(value), f"v{value}") for value in range(low, high + 1)]
     if question.kind in Question.CHOICE_KINDS and question.kind not in (Kind.LIKERT, Kind.RANKING):
-        return [(str(choice.label), counts.get(f"c{choice.pk}", 0)) for choice in choices.values()]
+        return [(str(choice.label), f"c{choice.pk}") for choice in choices.values()]
     return []
 
 
-def poll_cards(*, polls: list[Survey], answered: set[int], now: datetime | None = None) -> list[PollCard]:
+def poll_cards(
+    *, polls: list[Survey], answered: set[int], now: datetime | None = None, member: Member | None = None
+) -> list[PollCard]:
     """The cards of these polls (`answered`: the ids the member voted in): three queries, whatever their number.
 
     The questions, their choices (and a matrix's rows, only when a poll has
-    one), and the counters of the polls whose bars show.
+    one), and the counters of the polls whose bars show; and one more, for the
+    `member`'s own picks, only when a named poll they voted in shows its bars.
+    Without `member`, a poll's `viewer` (set by `poll_for_dashboard`) is the member.
     """
     if not polls:
         return []
@@ -129,11 +148,34 @@ def poll_cards(*, polls: list[Survey], answered: set[int], now: datetime | None 
                 and poll_results_visible(poll=poll, answered=poll.pk in answered, now=now),
             )
         )
-    _count(cards)
+    _count(cards, _picks(cards, member))
     return cards
 
 
-def _count(cards: list[PollCard]) -> None:
+def _picks(cards: list[PollCard], member: Member | None) -> dict[int, set[str]]:
+    """The counter keys of the member's own picks, by question: named polls they voted in, whose bars show."""
+    viewers: set[int] = (
+        {member.pk} if member is not None else {card.poll.viewer for card in cards if hasattr(card.poll, "viewer")}
+    )
+    named = [
+        card.question.pk
+        for card in cards
+        if card.question is not None and card.answered and card.results_visible and not card.poll.anonymous
+    ]
+    if len(viewers) != 1 or not named:
+        return {}
+    # Only submissions that name the member: an anonymous one never does.
+    rows = Answer.objects.filter(
+        submission__member_id=viewers.pop(), submission__survey__anonymous=False, question_id__in=named
+    ).values_list("question_id", "choice_id", "number")
+    picks: dict[int, set[str]] = {}
+    for question_id, choice_id, number in rows:
+        key = f"c{choice_id}" if choice_id is not None else f"v{number}"
+        picks.setdefault(question_id, set()).add(key)
+    return picks
+
+
+def _count(cards: list[PollCard], picks: dict[int, set[str]]) -> None:
     """The bars of the cards whose results show, from one aggregate over their counters."""
     shown = [card for card in cards if card.results_visible and card.question is not None]
     if not shown:
@@ -149,12 +191,20 @@ def _count(cards: list[PollCard]) -> None:
     for card in shown:
         question = card.question
         assert question is not None
-        pairs = _bars(question, card.structure.choices.get(question.pk, {}), counts.get(question.pk, {}))
-        total = sum(count for _label, count in pairs)
+        counted = counts.get(question.pk, {})
+        mine = picks.get(question.pk, set())
+        bars = _bars(question, card.structure.choices.get(question.pk, {}))
+        total = sum(counted.get(key, 0) for _label, key in bars)
         card.votes = total
         card.bars = [
-            PollBar(label=label, count=count, percent=percent(count, total), element_id=f"poll-{question.pk}-bar-{n}")
-            for n, (label, count) in enumerate(pairs, start=1)
+            PollBar(
+                label=label,
+                count=counted.get(key, 0),
+                percent=percent(counted.get(key, 0), total),
+                element_id=f"poll-{question.pk}-bar-{n}",
+                mine=key in mine,
+            )
+            for n, (label, key) in enumerate(bars, start=1)
         ]
 
 
@@ -165,7 +215,8 @@ def poll_for_dashboard(*, member: Member, now: datetime | None = None) -> Survey
     not answered and the one they answered today (so that, back on "Mon club"
     after voting, they see its bars). It carries `answered_on` (None when not
     answered) and `votes` (how many were counted so far), which "Mon club"
-    puts in its page cache's fingerprint.
+    puts in its page cache's fingerprint, and `viewer` (the member's id), so
+    its card marks their own pick when the poll is named.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -178,4 +229,7 @@ def poll_for_dashboard(*, member: Member, now: datetime | None = None) -> Survey
     )
     polls = polls.annotate(answered_on=Subquery(mine), votes=Subquery(counted)).select_related("museum")
     polls = polls.filter(Q(answered_on__isnull=True) | Q(answered_on=today))
-    return polls.order_by("closes_at", "pk").first()
+    poll = polls.order_by("closes_at", "pk").first()
+    if poll is not None:
+        poll.viewer = member.pk  # type: ignore[attr-defined]
+    return poll

@@ -20,8 +20,8 @@ from dataclasses import asdict
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from club.core.errors import DomainError
-from club.members.decorators import member_required, staff_required
+from club.members.decorators import member_required
 from club.members.models import Member
 from club.members.selectors import member_is_verified
 from rewards.ledger.selectors import AwardOutcome, award_outcome, balance_of
@@ -44,6 +44,7 @@ from surveys.forms import (
     SUMMARY,
     SurveyPlan,
     answers_kept,
+    messages_worded,
     page_answers_parse,
     question_field,
     survey_plan,
@@ -89,7 +90,7 @@ def _checked(structure: Structure, answers: dict) -> dict[str, str]:
     try:
         answers_check(structure, answers)
     except AnswersInvalid as refused:
-        return dict(refused.details.get("errors", {}))
+        return messages_worded(dict(refused.details.get("errors", {})), structure, answers)
     return {}
 
 
@@ -123,7 +124,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         ):
             # The vote, or the bars (after one's vote, or once closed); never a form it would refuse.
             answered = {survey.pk} if isinstance(refusal, AlreadyAnswered) else set()
-            context["poll_card"] = next(iter(poll_cards(polls=[survey], answered=answered, now=now)), None)
+            cards = poll_cards(polls=[survey], answered=answered, now=now, member=_member(request))
+            context["poll_card"] = next(iter(cards), None)
     return render(request, "surveys/detail.html", context)
 
 
@@ -304,7 +306,7 @@ def _submit(request: HttpRequest, *, plan: SurveyPlan, number: int, answers: dic
         with transaction.atomic(durable=True):
             _participation, entry = submission_create(member=_member(request), survey=survey, answers=answers)
     except AnswersInvalid as refused:
-        errors = dict(refused.details.get("errors", {}))
+        errors = messages_worded(dict(refused.details.get("errors", {})), plan.structure, answers)
         pages = [plan.number_of(int(key)) for key in errors if key.isdigit()]
         first = min((page for page in pages if page), default=number)
         refusal = _save(request, survey, answers, first)  # nothing typed is lost
@@ -400,11 +402,19 @@ def _poll_refused(request: HttpRequest, poll: Survey, answers: dict, errors: dic
 
 
 @require_safe
-@staff_required
-@permission_required("surveys.view_survey", raise_exception=True)
+@login_required
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every page as a member sees it, whatever the survey's dates; nothing can be sent or saved."""
+    """Every page as a member sees it, whatever the survey's dates; nothing can be sent or saved.
+
+    A member who follows a preview link (shared by mistake) is sent to the
+    survey's own page, with a word; staff without the permission get the 403 page.
+    """
     survey = _survey_or_404(slug)
+    if not request.user.is_staff:
+        messages.info(request, _("L'aperçu est réservé à l'équipe du club : voici la page de l'enquête."))
+        return redirect("surveys:detail", slug=slug)
+    if not request.user.has_perm("surveys.view_survey"):
+        raise PermissionDenied
     plan = survey_plan(structure_of(survey))
     pages = [
         {

@@ -7,12 +7,19 @@ logged-in member gets the language of their profile (the switch updates it, see
 `club.members.views.language_set`), and the cookie follows, so the site stays in that
 language after logout. No URL prefix: links in emails and QR codes never depend
 on the language.
+
+A link may still ask for a language, for a visitor who is not logged in:
+`?lang=en` on any page (an English poster's QR code) shows it in English and
+sets the cookie, as the switch would. Only the site's languages are heard; a
+logged-in member keeps the language of their profile (the switch changes it, a
+link does not).
 """
 
 from django.conf import settings
 from django.utils import translation
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
+LANGUAGE_PARAMETER = "lang"  # ?lang=en
 
 
 class ClubLanguageMiddleware:
@@ -23,8 +30,11 @@ class ClubLanguageMiddleware:
         user = getattr(request, "user", None)
         member = user if user is not None and user.is_authenticated else None
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        asked = request.GET.get(LANGUAGE_PARAMETER) if member is None else None
         if member is not None and member.preferred_language in _SUPPORTED:
             language = member.preferred_language
+        elif asked in _SUPPORTED:
+            language = asked
         elif cookie in _SUPPORTED:
             language = cookie
         else:
@@ -35,7 +45,8 @@ class ClubLanguageMiddleware:
         response = self.get_response(request)
 
         response.headers.setdefault("Content-Language", language)
-        if member is not None and cookie != language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+        remembered = member is not None or asked in _SUPPORTED
+        if remembered and cookie != language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 language,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,11 +22,14 @@ from surveys.templatetags.survey_dates import until
 
 def _survey_item(survey: Survey) -> dict:
     """A survey as a list item: where it comes from, until when, what it pays, where the member stands."""
-    points = survey_points(survey=survey)
-    badges = [(ngettext("+%(counter)s point", "+%(counter)s points", points) % {"counter": points}, "info")]
+    badges = []
+    if not survey.answered:  # type: ignore[attr-defined]  # annotated by surveys_open_for
+        # What answering would pay; once answered, what it paid is on the thank-you and in the history.
+        points = survey_points(survey=survey)
+        badges.append((ngettext("+%(counter)s point", "+%(counter)s points", points) % {"counter": points}, "info"))
     if survey.anonymous:
         badges.append((_("Anonyme"), "muted"))
-    if survey.answered:  # type: ignore[attr-defined]  # annotated by surveys_open_for
+    if survey.answered:  # type: ignore[attr-defined]
         badges.append((_("Répondu"), "ok"))
     elif survey.has_draft:  # type: ignore[attr-defined]
         badges.append((_("Reprendre"), "warn"))
@@ -33,7 +37,7 @@ def _survey_item(survey: Survey) -> dict:
         "title": survey.title,
         "url": reverse("surveys:detail", args=[survey.slug]),
         "meta": str(survey.museum) if survey.museum else _("Enquête du club"),
-        "text": until(survey.closes_at).capitalize(),
+        "text": capfirst(until(survey.closes_at)),
         "badges": badges,
     }
 
@@ -50,6 +54,6 @@ def hub(request: HttpRequest) -> HttpResponse:
     answered = {poll.pk for poll in polls if poll.answered}  # type: ignore[attr-defined]
     context = {
         "surveys": [_survey_item(survey) for survey in everything if survey.kind == Survey.Kind.SURVEY],
-        "polls": poll_cards(polls=polls, answered=answered, now=now),
+        "polls": poll_cards(polls=polls, answered=answered, now=now, member=user),
     }
     return render(request, "participate/hub.html", context)

@@ -3,9 +3,11 @@ invalid, through the form parser), drafts and resuming, conditions, the thank-yo
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +74,21 @@ def every_kind():
     return survey_build(slug="cartels", title="Nos cartels sont-ils clairs ?", pages=EVERY_KIND)
 
 
+@pytest.fixture
+def english(monkeypatch):
+    """Give strings their English in the catalogue for one test: what the page shows in English then
+    comes from the catalogue, never from the template."""
+    from django.utils.translation import trans_real
+
+    catalogue = trans_real.translation("en")._catalog._catalogs[0]
+
+    def give(entries: dict[str, str]) -> None:
+        for msgid, english_text in entries.items():
+            monkeypatch.setitem(catalogue, msgid, english_text)
+
+    return give
+
+
 # The landing page ---------------------------------------------------------------------------------
 
 
@@ -93,11 +110,25 @@ def test_an_anonymous_survey_says_what_anonymous_means_before_answering(client):
     survey_build(slug="anonyme", pages=EVERY_KIND, anonymous=True)
     client.force_login(MemberFactory())
     html = client.get(reverse("surveys:detail", args=["anonyme"])).content.decode()
-    explanation = html.index("Vos réponses sont enregistrées sans aucun lien avec votre compte")
-    assert explanation < html.index("Commencer")
-    for promise in ("seulement le jour", "Nous savons seulement que vous avez répondu, pour vous verser vos points",
-                    "il est effacé dès l'envoi", "jamais un groupe de moins de 5 personnes"):  # fmt: skip
-        assert promise in html
+    box = re.search(r'<section class="card survey-anonymity".*?</section>', html, re.S).group(0)
+    assert html.index("survey-anonymity") < html.index("Commencer")
+    summary, more = box.split("<details", 1)
+    # Three short promises, each one the code keeps (surveys/anonymity.py), then the details on demand.
+    assert summary.count("<li>") == 3
+    for promise in (
+        "Vos réponses sont enregistrées sans aucun lien avec votre compte : les équipes des musées et "
+        "l'administration du club ne peuvent pas savoir qui a répondu quoi.",
+        "Nous gardons seulement le fait que vous avez répondu : pour vous verser vos points",
+        "au moins quatre autres membres, avec seulement le jour du groupe",
+        "aucun résultat ne montre un groupe de moins de 5 personnes",
+    ):
+        assert promise in summary
+    assert "<summary>En savoir plus</summary>" in more
+    for detail in ("gardées chiffrées, avec une clé que seul le serveur détient", "il est effacé dès l'envoi",
+                   "n'y écrivez pas de noms"):  # fmt: skip
+        assert detail in more
+    # What no page may claim: nobody at all, whatever they hold, could ever tell.
+    assert "toute la base de données" not in html and "personne au club" not in html
 
 
 @pytest.mark.parametrize(
@@ -204,6 +235,8 @@ def test_an_other_choice_keeps_its_text(client, every_kind):
     assert Draft.objects.get().answers[str(b.q("single").pk)] == {"choice": other.pk, "other": "Trop petits"}
     page = client.get(_answer_url(b, 1)).content.decode()
     assert 'value="Trop petits"' in page and f'id="q{b.q("single").pk}-c{other.pk}" name' in page
+    other_id = f"q{b.q('single').pk}-other-{other.pk}"
+    assert f'<label for="{other_id}">Précisez :</label>' in page and "Précisez « " not in page
 
 
 def _invalid_cases():
@@ -311,6 +344,111 @@ def test_previous_keeps_the_page_and_goes_back(client, every_kind):
     draft = Draft.objects.get()
     assert draft.page == 1 and draft.answers[str(b.q("short").pk)] == "À moitié"
     assert str(b.q("rating").pk) in draft.answers
+
+
+def test_the_error_summary_links_each_question_with_the_languages_own_punctuation(client, every_kind, english):
+    b = every_kind
+    member = MemberFactory()
+    client.force_login(member)
+    wrong = {**_page_one(b), f"q{b.q('rating').pk}": "9", "action": "next"}
+    french = client.post(_answer_url(b, 1), wrong).content.decode()
+    link = f'<a href="#question-{b.q("rating").pk}">Note des cartels</a>'
+    assert f"{link} : Indiquez un nombre entre 1 et 5." in french
+    english({'<a href="%(url)s">%(label)s</a> : %(message)s': '<a href="%(url)s">%(label)s</a>: %(message)s'})
+    member.preferred_language = "en"
+    member.save()
+    in_english = client.post(_answer_url(b, 1), wrong).content.decode()
+    assert f"{link}: Enter a number between 1 and 5." in in_english and f"{link} :" not in in_english
+
+
+def test_a_ranking_left_unranked_asks_for_a_rank_on_each_line(client, every_kind):
+    b = every_kind
+    client.force_login(MemberFactory())
+    client.post(_answer_url(b, 1), {**_page_one(b), "action": "next"})
+    ranking = b.q("ranking").pk
+    unranked = {key: value for key, value in _page_two(b).items() if not key.startswith(f"q{ranking}_rank_")}
+    html = client.post(_answer_url(b, 2), {**unranked, "action": "submit"}).content.decode()
+    assert _error_of(html, b.q("ranking")) == "Choisissez un rang pour chaque ligne."
+    assert "Cette question demande une réponse." not in html
+    # With JavaScript a required ranking starts numbered as shown: the page says so to surveys.js.
+    assert re.search(r'<ol class="ranking" data-ranking data-ranking-prefill>', html)
+    optional = survey_build(
+        slug="facultatif", pages=[[question("r", Kind.RANKING, choices=["A", "B"], required=False)]]
+    )
+    assert "data-ranking-prefill" not in client.get(_answer_url(optional, 1)).content.decode()
+
+
+def test_the_rankings_move_buttons_are_labelled_by_the_page_in_its_language(client, every_kind, english):
+    b = every_kind
+    member = MemberFactory()
+    client.force_login(member)
+    client.post(_answer_url(b, 1), {**_page_one(b), "action": "next"})
+    html = client.get(_answer_url(b, 2)).content.decode()
+    assert 'data-label-up="Monter « Peinture »" data-label-down="Descendre « Peinture »"' in html
+    english({"Monter « %(choice)s »": "Move “%(choice)s” up", "Descendre « %(choice)s »": "Move “%(choice)s” down"})
+    member.preferred_language = "en"
+    member.save()
+    html = client.get(_answer_url(b, 2)).content.decode()
+    assert 'data-label-up="Move “Peinture” up" data-label-down="Move “Peinture” down"' in html
+    assert "«" not in (Path(settings.BASE_DIR) / "static/js/surveys.js").read_text()  # no label built in the script
+
+
+def test_a_numbers_bounds_are_said_once_the_staff_help_first(client):
+    b = survey_build(
+        slug="visites",
+        pages=[[
+            question("minutes", Kind.NUMBER, "Combien de temps ?", min_value=0, max_value=240,
+                     help_text="Entre 0 et 240 minutes."),
+            question("count", Kind.NUMBER, "Combien de visites ?", min_value=0, max_value=52),
+            question("word", Kind.SHORT_TEXT, "Un mot", max_length=20, help_text="Un seul mot, court."),
+        ]],
+    )  # fmt: skip
+    client.force_login(MemberFactory())
+    html = client.get(_answer_url(b, 1)).content.decode()
+    minutes, count, word = b.q("minutes").pk, b.q("count").pk, b.q("word").pk
+    assert "Entre 0 et 240 minutes." in html and "Un nombre entier entre 0 et 240." not in html
+    assert f'id="q{minutes}-hint"' not in html and f'aria-describedby="q{minutes}-help"' in html
+    assert f'id="q{minutes}" name="q{minutes}" value="" inputmode="numeric" step="1" min="0" max="240"' in html
+    assert "Un nombre entier entre 0 et 52." in html  # no help written: the rule is the help
+    assert f'aria-describedby="q{count}-hint"' in html
+    assert "20 caractères au plus." not in html and f'id="q{word}" name="q{word}" value="" maxlength="20"' in html
+    refused = client.post(_answer_url(b, 1), {f"q{minutes}": "300", f"q{count}": "3", "action": "next"})
+    assert _error_of(refused.content.decode(), b.q("minutes")) == "Indiquez un nombre entre 0 et 240."
+
+
+def test_a_rating_says_what_its_ends_mean(client, every_kind):
+    client.force_login(MemberFactory())
+    html = client.get(_answer_url(every_kind, 1)).content.decode()
+    rating = every_kind.q("rating").pk
+    ends = re.search(rf'<p class="scale-ends" id="q{rating}-ends">(.*?)</p>', html).group(1)
+    assert "1 : le moins bien" in ends and "5 : le mieux" in ends
+    assert re.search(rf'<fieldset class="question-group" aria-describedby="[^"]*q{rating}-ends', html)
+
+
+def test_previous_comes_first_and_the_main_action_last_while_enter_goes_forward(client, every_kind):
+    b = every_kind
+    client.force_login(MemberFactory())
+    client.post(_answer_url(b, 1), {**_page_one(b), "action": "next"})
+    html = client.get(_answer_url(b, 2)).content.decode()
+    form = html.split('class="survey-form"', 1)[1]
+    actions = re.findall(r'<button type="submit" name="action" value="(\w+)" class="([^"]*)"', form)
+    # The first submit button is the form's default (Enter in a field): it sends, hidden from sight and from
+    # assistive technology; the visible row reads Précédent, save, then the main action.
+    assert actions[0] == ("submit", "visually-hidden")
+    assert 'tabindex="-1" aria-hidden="true">Envoyer mes réponses</button>' in form
+    assert actions[1:] == [
+        ("previous", "button button-secondary"), ("save", "button button-secondary"), ("submit", "button")
+    ]  # fmt: skip
+    page_one = client.get(_answer_url(b, 1)).content.decode().split('class="survey-form"', 1)[1]
+    assert re.findall(r'name="action" value="(\w+)"', page_one) == ["next", "save", "next"]
+
+
+def test_a_one_page_survey_shows_no_page_count_nor_progress(client):
+    single = survey_build(slug="court", title="Court", pages=[[question("q", Kind.RATING)]])
+    client.force_login(MemberFactory())
+    html = client.get(_answer_url(single, 1)).content.decode()
+    assert "Page 1 sur 1" not in html and "<progress" not in html and "<title>Court" in html
+    assert "<progress" in client.get(_answer_url(survey_build(slug="longue", pages=EVERY_KIND), 1)).content.decode()
 
 
 # Drafts -----------------------------------------------------------------------------------------
@@ -532,18 +670,132 @@ def test_a_closed_poll_shows_its_bars_to_a_member_who_did_not_vote(client):
     assert "Non : 100 % (1 vote)" in html and "Voter" not in html
 
 
+def test_a_poll_whose_question_is_its_title_says_it_once_and_its_kind_and_date_once(client):
+    poll_build(slug="atelier", title="Quel atelier ?", text="Quel atelier ?", labels=("Gravure", "Modelage"))
+    client.force_login(MemberFactory())
+    page = client.get(reverse("surveys:detail", args=["atelier"])).content.decode()
+    main = page.split("<main", 1)[1]
+    card = re.search(r'<section class="card poll-card".*?</section>', main, re.S).group(0)
+    assert main.count("Quel atelier ?") == 2  # the page's title, and the name of the group of choices (unseen)
+    assert '<legend class="visually-hidden">Quel atelier ?' in card and "<h2" in card and "Votre vote" in card
+    assert "Sondage express" not in card and "Jusqu&#x27;au" not in card  # said above the card, once each
+    assert main.count("Sondage express") == 1 and main.count("Jusqu&#x27;au") == 1
+    # The same on the page of a refused vote.
+    refused = client.post(reverse("surveys:poll_vote", args=["atelier"]), {}).content.decode().split("<main", 1)[1]
+    assert refused.count("Quel atelier ?") == 2 and refused.count("Sondage express") == 1
+    # A question that says more than the title is shown under it.
+    other = poll_build(slug="horaires", title="Nos horaires", text="Ouvrir le jeudi soir ?")
+    html = client.get(reverse("surveys:detail", args=["horaires"])).content.decode()
+    assert "<legend>Ouvrir le jeudi soir ?" in html
+    hub = client.get(reverse("participate:hub")).content.decode()
+    assert hub.count("Quel atelier ?") == 2 and "<legend>Ouvrir le jeudi soir ?" in hub
+    assert other.survey.title in hub
+
+
+def test_after_voting_a_named_poll_marks_the_members_own_choice(client):
+    poll = poll_build(slug="horaires", labels=("Oui", "Non"))
+    submission_create(
+        member=MemberFactory(), survey=poll.survey, answers={str(poll.q("poll").pk): poll.c("poll", "Non").pk}
+    )
+    client.force_login(MemberFactory())
+    client.post(reverse("surveys:poll_vote", args=["horaires"]), {f"q{poll.q('poll').pk}": poll.c("poll", "Oui").pk})
+    for url in (reverse("surveys:detail", args=["horaires"]), reverse("participate:hub")):
+        html = client.get(url).content.decode()
+        bars = re.search(r'<ul class="poll-bars">.*?</ul>', html, re.S).group(0)
+        assert "Oui : 50 % (1 vote) — votre choix" in bars and '<li class="poll-bar-mine">' in bars
+        assert "Non : 50 % (1 vote)</label>" in bars and bars.count("votre choix") == 1
+
+
+def test_an_anonymous_poll_never_looks_up_the_members_choice(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys.anonymity import anonymous_responses_flush
+
+    poll = poll_build(slug="secret", labels=("Oui", "Non"), anonymous=True)
+    client.force_login(MemberFactory())
+    client.post(reverse("surveys:poll_vote", args=["secret"]), {f"q{poll.q('poll').pk}": poll.c("poll", "Oui").pk})
+    Survey.objects.filter(pk=poll.survey.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    assert anonymous_responses_flush(survey_id=poll.survey.pk) == 1  # written: the bars count it
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("surveys:detail", args=["secret"])).content.decode()
+    assert "Oui : 100 % (1 vote)" in html and "votre choix" not in html and "poll-bar-mine" not in html
+    assert not [query for query in queries if "surveys_answer" in query["sql"]]
+
+
+# The poster ------------------------------------------------------------------------------------
+
+
+def test_the_english_posters_qr_code_opens_the_survey_in_english(admin_client, client):
+    from club.core.qr import qr_svg
+    from surveys.building import survey_member_url
+
+    b = survey_build(slug="cartels", title="Nos cartels", pages=[[question("q", Kind.RATING)]])
+    poster = reverse("admin:surveys_survey_poster", args=[b.survey.pk])
+    french_url = survey_member_url(survey=b.survey)
+    english_url = survey_member_url(survey=b.survey, language="en")
+    assert english_url == f"{french_url}?lang=en" and survey_member_url(survey=b.survey, language="fr") == french_url
+    french = admin_client.get(poster).content.decode()
+    english = admin_client.get(poster, {"lang": "en"}).content.decode()
+    assert qr_svg(french_url) in french and "?lang=en" not in french.split('class="poster"', 1)[1]
+    assert qr_svg(english_url) in english and english_url in english
+    # A visitor who scans it reads the page in English, and the site stays in English for them.
+    path = english_url.removeprefix(settings.SITE_URL)
+    landing = client.get(path)
+    assert '<html lang="en">' in landing.content.decode() and landing.cookies["club_language"].value == "en"
+    assert '<html lang="en">' in client.get(reverse("surveys:detail", args=["cartels"])).content.decode()
+
+
+# Times, as members read them ------------------------------------------------------------------
+
+
+def test_member_pages_of_surveys_write_times_one_way_in_each_language(client, clock):
+    closes = datetime(2026, 11, 21, 18, 30, tzinfo=PARIS)
+    survey_build(slug="cartels", pages=[[question("q", Kind.RATING)]], closes_at=closes)
+    poll = poll_build(slug="horaires", closes_at=closes, results=Survey.Results.AFTER_CLOSE)
+    member = MemberFactory()
+    client.force_login(member)
+    pages = [reverse("participate:hub"), reverse("surveys:detail", args=["cartels"]),
+             reverse("surveys:detail", args=["horaires"]), reverse("club:dashboard")]  # fmt: skip
+
+    def times() -> set[str]:
+        found = set()
+        for path in pages:
+            html = client.get(path).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+            if path == reverse("club:dashboard"):  # what surveys draw there: the poll
+                html = re.search(r'<section class="card poll-card".*?</section>', html, re.S).group(0)
+            text = re.sub(r"<[^>]+>", " ", html)
+            found |= set(re.findall(r"\b\d{1,2}(?: h \d{2}| h\b|:\d{2})", text))
+        return found
+
+    assert times() == {"18 h 30"}
+    client.post(reverse("surveys:poll_vote", args=["horaires"]), {f"q{poll.q('poll').pk}": poll.c("poll", "Oui").pk})
+    assert times() == {"18 h 30"}  # "Résultats le 21 novembre à 18 h 30" too
+    member.preferred_language = "en"
+    member.save()
+    assert times() == {"18:30"}
+
+
 # The staff preview ------------------------------------------------------------------------------
 
 
 def test_the_preview_is_for_staff_who_may_view_surveys(client):
     survey_build(slug="cartels", pages=EVERY_KIND)
     url = reverse("surveys:preview", args=["cartels"])
-    assert client.get(url).status_code == 302  # to the login
+    assert client.get(url).url.startswith(reverse("account_login"))
+    # A member who follows a preview link lands on the survey's own page, told why.
     client.force_login(MemberFactory())
-    assert client.get(url).status_code == 403
+    sent = client.get(url, follow=True)
+    assert sent.redirect_chain == [(reverse("surveys:detail", args=["cartels"]), 302)]
+    assert "L&#x27;aperçu est réservé à l&#x27;équipe du club : voici la page de l&#x27;enquête." in (
+        sent.content.decode()
+    )
+    # Staff without the permission: the site's 403 page, in its design.
     staff = StaffFactory()
     client.force_login(staff)
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "<h1>Accès refusé</h1>" in refused.content.decode() and 'id="site-nav"' in refused.content.decode()
     staff.user_permissions.add(Permission.objects.get(codename="view_survey", content_type__app_label="surveys"))
     client.force_login(staff)
     assert client.get(url).status_code == 200

@@ -107,6 +107,30 @@ def test_member_language_comes_from_profile_and_sticks_after_logout(client):
     assert 'lang="en"' in client.get("/").content.decode()
 
 
+def test_a_link_with_lang_shows_a_visitor_the_site_in_that_language_and_it_sticks(client):
+    page = client.get("/", {"lang": "en"})
+    assert 'lang="en"' in page.content.decode() and page["Content-Language"] == "en"
+    assert page.cookies["club_language"].value == "en"
+    assert 'lang="en"' in client.get("/").content.decode()  # the next page, without the parameter
+    back = client.get("/", {"lang": "fr"})
+    assert 'lang="fr"' in back.content.decode() and back.cookies["club_language"].value == "fr"
+
+
+@pytest.mark.parametrize("asked", ["xx", "", "EN", "en-us", "../en"])
+def test_a_lang_the_site_does_not_speak_changes_nothing(client, asked):
+    page = client.get("/", {"lang": asked})
+    assert 'lang="fr"' in page.content.decode() and "club_language" not in page.cookies
+
+
+def test_a_lang_link_does_not_override_a_members_profile(client):
+    member = MemberFactory(preferred_language="fr")
+    client.force_login(member)
+    page = client.get(reverse("club:dashboard"), {"lang": "en"})
+    assert 'lang="fr"' in page.content.decode()
+    member.refresh_from_db()
+    assert member.preferred_language == "fr"
+
+
 def test_completing_the_profile_pays_once(client):
     from rewards.ledger.models import LedgerEntry
 

@@ -78,6 +78,27 @@ def test_voting_from_mon_club_comes_back_to_it_with_the_bars_never_a_stale_page(
     ledger_is_consistent()
 
 
+def test_mon_club_marks_the_members_own_choice_in_a_named_poll_at_no_query_more(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    poll = poll_build(slug="horaires", title="Nos horaires", labels=("Oui", "Non"))
+    member = MemberFactory()
+    client.force_login(member)
+    _page(client)
+    _vote(client, poll, "Non")
+    _page(client)  # the message
+    with CaptureQueriesContext(connection) as drawn:
+        html = _page(client)
+    assert "Non : 100 % (1 vote) — votre choix" in html and html.count("votre choix") == 1
+    with CaptureQueriesContext(connection) as cached:
+        assert _page(client) == html
+    # Served from the page cache: the same queries as before (club/dashboard/tests/test_query_budgets.py);
+    # drawn, one more reads the member's picks.
+    assert not [query for query in cached if "surveys_answer" in query["sql"]]
+    assert len([query for query in drawn if "surveys_answer" in query["sql"]]) == 1
+
+
 def test_a_poll_with_results_after_the_close_says_when(client, clock):
     closes = datetime(2026, 11, 20, 18, 30, tzinfo=PARIS)
     poll = poll_build(slug="expo", results=Survey.Results.AFTER_CLOSE, closes_at=closes)

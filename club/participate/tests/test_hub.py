@@ -74,6 +74,21 @@ def test_a_member_sees_the_open_surveys_meant_for_them_with_points_date_and_stat
     assert "Anonyme" in item("secret") and "Anonyme" not in cartels
     assert "Reprendre" in item("commencee") and "Répondu" in item("faite")
     assert "+40 points" in item("secret")  # the earning rule's default
+    assert "point" not in item("faite")  # answered: what it paid is on its thank-you, not a promise here
+    # Every title reads as a link to its survey (the whole card is one).
+    assert re.search(
+        r'<a class="card-link" href="/participer/enquetes/cartels/">.*?<h2>Nos cartels</h2>', cartels, re.S
+    )
+
+
+def test_dates_on_the_hub_keep_their_capitals_in_english(client, clock):
+    closes = datetime(2027, 1, 5, 22, 27, tzinfo=PARIS)
+    _one_question("cartels", title="Nos cartels", closes_at=closes)
+    client.force_login(MemberFactory(preferred_language="en"))
+    html = client.get(HUB).content.decode()
+    assert "Until 5 January 2027 at 22:27" in html and "january" not in html
+    client.force_login(MemberFactory(preferred_language="fr"))
+    assert "Jusqu&#x27;au 5 janvier 2027 à 22 h 27" in client.get(HUB).content.decode()
 
 
 def test_open_polls_are_quick_votes_on_the_hub(client):
@@ -127,5 +142,6 @@ def test_the_hub_costs_the_same_queries_for_one_or_twenty_surveys_and_polls(clie
     add(19)
     many = count()
     assert few == many
-    # session, user, open surveys and polls, the polls' questions, their choices, their counters, unread count
-    assert few == 7
+    # session, user, open surveys and polls, the polls' questions, their choices, their counters, the member's
+    # own picks in the named polls they voted in (to mark "votre choix"), unread count
+    assert few == 8
