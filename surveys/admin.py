@@ -30,14 +30,25 @@ code (`<id>/poster/`) and "Dupliquer" (`<id>/duplicate/`, also an action of the
 list). Who answered a survey shows read-only (Participation: member, survey,
 day); responses never show here, so an anonymous survey's answers stay apart
 from any member.
+
+Wording: the pages are titled as a curator says it ("Modifier l'enquête « … »",
+"Enquêtes et sondages") rather than Django's "Modification de enquête", the
+inlines' links say what they add ("Ajouter un choix"), and times are to the
+minute. The question page shows only what applies to its kind and offers only
+the chosen condition question's answers (`static/js/survey-question-admin.js`,
+from the rules in `QUESTION_KIND_PARTS`); without JavaScript everything shows,
+and the server checks the same rules either way.
 """
+
+import json
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,13 +71,50 @@ from surveys.admin_forms import (
     ChoiceInlineForm,
     PageFormSet,
     PageInlineForm,
+    PictureInput,
     QuestionAdminForm,
     RowFormSet,
     RowInlineForm,
     SurveyAdminForm,
 )
-from surveys.models import Choice, MatrixRow, Participation, Question, ResponseCount, Survey, SurveyPage
+from surveys.models import (
+    Choice,
+    MatrixRow,
+    Participation,
+    PendingResponse,
+    Question,
+    ResponseCount,
+    Survey,
+    SurveyPage,
+)
 from surveys.selectors import survey_points
+
+Kind = Question.Kind
+
+# What each part of the question page applies to (the kinds showing it); the page's script hides the rest.
+# Fields of the form, then the inlines (by prefix), then columns of the choices' table.
+QUESTION_KIND_PARTS: dict[str, dict[str, list[str]]] = {
+    "fields": {
+        "max_choices": [Kind.MULTIPLE],
+        "min_value": [Kind.NUMBER],
+        "max_value": [Kind.NUMBER],
+        "max_length": [Kind.SHORT_TEXT, Kind.LONG_TEXT],
+    },
+    "inlines": {"choices": sorted(Question.CHOICE_KINDS), "rows": [Kind.LIKERT]},
+    "columns": {
+        "is_other": sorted(building.OTHER_KINDS),
+        "picture": [Kind.IMAGE_CHOICE],
+        **{f"picture_alt_{code}": [Kind.IMAGE_CHOICE] for code, _name in settings.LANGUAGES},
+        "thumbnail_preview": [Kind.IMAGE_CHOICE],
+    },
+}
+
+
+def paris_minute(moment) -> str:
+    """A date and time in Paris, to the minute ("12/12/2026 18:00")."""
+    local = moment.astimezone(building.PARIS)
+    return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {formats.time_format(local, 'H:i')}"
+
 
 # What the database's refusals mean, by constraint name (PostgreSQL) or by columns (SQLite).
 _CONSTRAINT_MESSAGES = [
@@ -105,6 +153,35 @@ def refusal_message(error: Exception) -> str:
         "La base de données a refusé l'enregistrement (quelqu'un a peut-être modifié cette enquête en même "
         "temps). Rien n'a été enregistré : vérifiez et enregistrez à nouveau."
     )
+
+
+class _InlineAdminFormSet(helpers.InlineAdminFormSet):
+    """An inline whose link says what it adds ("Ajouter un choix"), not "Ajouter un objet Choix supplémentaire"."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        add_text = getattr(self.opts, "add_text", None)
+        if add_text:
+            data["options"]["addText"] = str(add_text)
+        return json.dumps(data)
+
+
+class _PlainInlineLinks:
+    """Inlines with an `add_text` use it for their "add" link (read by the admin's inlines.js)."""
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(  # type: ignore[misc]
+            request, formsets, inline_instances, obj
+        )
+        for inline_admin_formset in inline_admin_formsets:
+            inline_admin_formset.__class__ = _InlineAdminFormSet  # the same object, with the link's text
+        return inline_admin_formsets
+
+
+def _change_title(request, model_admin, obj, titles: tuple[str, str]) -> str:
+    """ "Modifier …" for staff who may change it, "Consulter …" for those who may only look."""
+    change, view = titles
+    return change if model_admin.has_change_permission(request, obj) else view
 
 
 class _RefusalsAsFormErrors:
@@ -171,6 +248,7 @@ class PageInline(TranslationTabularInline):
     extra = 1
     verbose_name = _("page")
     verbose_name_plural = _("pages (dans l'ordre de leur position)")
+    add_text = _("Ajouter une page")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=models.Count("questions"))
@@ -191,7 +269,7 @@ class PageInline(TranslationTabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(_RefusalsAsFormErrors, TranslationAdmin):
+class SurveyAdmin(_RefusalsAsFormErrors, _PlainInlineLinks, TranslationAdmin):
     form = SurveyAdminForm
     inlines = [PageInline]
     list_display = [
@@ -228,18 +306,35 @@ class SurveyAdmin(_RefusalsAsFormErrors, TranslationAdmin):
             .annotate(total=Sum("count"))
             .values("total")
         )
-        return super().get_queryset(request).annotate(responses_count=Coalesce(Subquery(total), 0))
+        pending = (
+            PendingResponse.objects.filter(survey=OuterRef("pk"))
+            .order_by()
+            .values("survey")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(responses_count=Coalesce(Subquery(total), 0), pending_count=Coalesce(Subquery(pending), 0))
+        )
 
     @admin.display(description=_("ouverture (Paris)"), ordering="opens_at")
     def opens(self, survey):
-        return formats.date_format(survey.opens_at.astimezone(building.PARIS), "SHORT_DATETIME_FORMAT")
+        return paris_minute(survey.opens_at)
 
     @admin.display(description=_("clôture (Paris)"), ordering="closes_at")
     def closes(self, survey):
-        return formats.date_format(survey.closes_at.astimezone(building.PARIS), "SHORT_DATETIME_FORMAT")
+        return paris_minute(survey.closes_at)
 
     @admin.display(description=_("réponses"), ordering="responses_count")
     def responses(self, survey):
+        """The responses in the results, and an anonymous survey's still waiting to be written in a batch."""
+        if survey.pending_count:
+            return gettext("%(written)s (+ %(pending)s en attente)") % {
+                "written": survey.responses_count,
+                "pending": survey.pending_count,
+            }
         return survey.responses_count
 
     @admin.display(description=_("réponses"))
@@ -280,12 +375,28 @@ class SurveyAdmin(_RefusalsAsFormErrors, TranslationAdmin):
 
     # --- The change page: links, plan, what is missing ---------------------------------
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": gettext("Enquêtes et sondages"), **(extra_context or {})})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra = {"title": gettext("Créer une enquête ou un sondage"), **(extra_context or {})}
+        return super().add_view(request, form_url, extra)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         survey = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if survey is not None:
             extra.update(self._survey_context(request, survey))
+            extra.update(title=self._title(request, survey), subtitle=None)  # the title names it
         return super().change_view(request, object_id, form_url, extra)
+
+    def _title(self, request, survey: Survey) -> str:
+        names = {"title": survey.title}
+        if survey.kind == Survey.Kind.POLL:
+            titles = (gettext("Modifier le sondage « %(title)s »"), gettext("Consulter le sondage « %(title)s »"))
+        else:
+            titles = (gettext("Modifier l'enquête « %(title)s »"), gettext("Consulter l'enquête « %(title)s »"))
+        return _change_title(request, self, survey, titles) % names
 
     def _survey_context(self, request, survey: Survey) -> dict:
         can_see_results = request.user.has_perm("surveys.view_results")
@@ -402,10 +513,12 @@ class ChoiceInline(TranslationTabularInline):
     ordering = ["position"]
     extra = 2
     formfield_overrides = {
-        models.ImageField: {"form_class": CheckedImageField},
+        models.ImageField: {"form_class": CheckedImageField, "widget": PictureInput},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 11})},  # the table fits a 1280 px screen
     }
+    verbose_name = _("choix")
     verbose_name_plural = _("choix (pour une matrice : son échelle, de gauche à droite)")
+    add_text = _("Ajouter un choix")
 
     @admin.display(description=_("vignette"))
     def thumbnail_preview(self, choice):
@@ -421,11 +534,13 @@ class RowInline(TranslationTabularInline):
     fields = ["position", "label"]
     ordering = ["position"]
     extra = 0
+    verbose_name = _("ligne de matrice")
     verbose_name_plural = _("lignes de matrice (matrice seulement)")
+    add_text = _("Ajouter une ligne")
 
 
 @admin.register(Question)
-class QuestionAdmin(_RefusalsAsFormErrors, TranslationAdmin):
+class QuestionAdmin(_RefusalsAsFormErrors, _PlainInlineLinks, TranslationAdmin):
     form = QuestionAdminForm
     inlines = [ChoiceInline, RowInline]
     list_display = [
@@ -497,8 +612,14 @@ class QuestionAdmin(_RefusalsAsFormErrors, TranslationAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         survey = context["adminform"].form.survey
         context["survey"] = survey
+        context["kind_parts"] = QUESTION_KIND_PARTS
         if survey is not None:
             context["survey_url"] = reverse("admin:surveys_survey_change", args=[survey.pk])
+        if add:
+            context["title"] = gettext("Nouvelle question")
+        elif obj is not None:
+            titles = (gettext("Modifier la question"), gettext("Consulter la question"))
+            context["title"] = _change_title(request, self, obj, titles)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -577,3 +698,7 @@ class ParticipationAdmin(ReadOnlyAdmin):
     search_fields = ["member__email", "member__membership_number"]
     list_select_related = ["member", "survey"]
     show_full_result_count = False
+
+    def changelist_view(self, request, extra_context=None):
+        title = gettext("Qui a répondu, par enquête ou sondage")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})

@@ -6,7 +6,10 @@ database (a condition's question, a survey that already has responses) read it
 once per form, never once per row.
 """
 
+from dataclasses import dataclass
+
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -60,13 +63,15 @@ class SurveyAdminForm(forms.ModelForm):
         for name, text in helps.items():
             if name in self.fields:
                 self.fields[name].help_text = text
-        # The admin's date and time boxes have no label of their own: name them for screen readers.
+        # The admin's date and time boxes have no label of their own: name them for screen readers. Times are
+        # to the minute ("18:00", not "18:00:00"): nobody opens a survey at a given second.
         for name in ("opens_at", "closes_at"):
             if name in self.fields and hasattr(self.fields[name].widget, "widgets"):
                 date, time = self.fields[name].widget.widgets
                 label = self.fields[name].label
                 date.attrs["aria-label"] = gettext("%(field)s : date") % {"field": label}
                 time.attrs["aria-label"] = gettext("%(field)s : heure") % {"field": label}
+                time.format = "%H:%M"
 
     def clean(self):
         data = super().clean()
@@ -95,6 +100,25 @@ class SurveyAdminForm(forms.ModelForm):
                 [gettext("Cette enquête ne peut pas être ouverte tant qu'elle est incomplète :"), *problems]
                 + [gettext("Choisissez une ouverture plus tard, complétez-la, puis avancez l'ouverture.")]
             )
+
+
+@dataclass(frozen=True)
+class _PictureLink:
+    url: str
+
+    def __str__(self) -> str:
+        return gettext("voir l'image")
+
+
+class PictureInput(AdminFileWidget):
+    """A choice's picture, the current one as a short link: its stored name is long and random (and the
+    thumbnail beside it shows it), which made the choices' table wider than the screen."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _PictureLink(url=value.url)
+        return context
 
 
 class _PositionedForm(forms.ModelForm):
@@ -239,6 +263,26 @@ class _PageChoiceField(forms.ModelChoiceField):
         }
 
 
+class ConditionChoiceSelect(forms.Select):
+    """The condition's answers grouped by question (an optgroup each), each option naming its question.
+
+    `data-question` lets `static/js/survey-question-admin.js` offer only the
+    answers of the question chosen as condition; the server checks the pair
+    whatever is posted.
+    """
+
+    def __init__(self, *args, question_of: dict[int, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_of = question_of or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        question = self.question_of.get(value) if isinstance(value, int) else None
+        if question is not None:
+            option["attrs"]["data-question"] = str(question)
+        return option
+
+
 class QuestionAdminForm(forms.ModelForm):
     """A question, scoped to its survey: its page among the survey's, its condition among earlier questions."""
 
@@ -263,6 +307,11 @@ class QuestionAdminForm(forms.ModelForm):
             self.fields["page"] = _PageChoiceField(
                 queryset=pages, label=old.label, help_text=old.help_text, required=True
             )
+        # The question and its help on a line wide enough to read them whole (the admin's default is 20em).
+        for name, field in self.fields.items():
+            if name.startswith(("text_", "help_text_")) and isinstance(field.widget, forms.TextInput):
+                classes = [c for c in field.widget.attrs.get("class", "").split() if c != "vTextField"]
+                field.widget.attrs["class"] = " ".join([*classes, "vLargeTextField"])
         if "condition_question" in self.fields:
             if survey is not None:
                 self._scope_condition(survey)
@@ -280,14 +329,19 @@ class QuestionAdminForm(forms.ModelForm):
         self.fields["condition_question"].widget = forms.Select(
             choices=[("", "---------")] + [(q.pk, f"{q.page.position}.{q.position} — {q.text}") for q in questions]
         )
-        choices = Choice.objects.filter(question__in=questions).order_by("question__page__position", "position")
+        choices = Choice.objects.filter(question__in=questions).order_by(
+            "question__page__position", "question__position", "position"
+        )
         grouped: dict[int, list] = {}
-        for choice in choices.select_related("question__page"):
+        question_of: dict[int, int] = {}
+        for choice in choices:
             grouped.setdefault(choice.question_id, []).append((choice.pk, choice.label))
+            question_of[choice.pk] = choice.question_id
         self.fields["condition_choice"].queryset = choices
-        self.fields["condition_choice"].widget = forms.Select(
+        self.fields["condition_choice"].widget = ConditionChoiceSelect(
             choices=[("", "---------")]
-            + [(f"{q.page.position}.{q.position} — {q.text}", grouped[q.pk]) for q in questions if q.pk in grouped]
+            + [(f"{q.page.position}.{q.position} — {q.text}", grouped[q.pk]) for q in questions if q.pk in grouped],
+            question_of=question_of,
         )
         for name in ("condition_question", "condition_choice"):
             self.fields[name].widget.is_required = False

@@ -3,8 +3,10 @@
 One row per response, one column per question — or per choice or row where a
 question takes several answers: a multiple choice has a 0/1 column per choice
 (empty when the question was not answered), a Likert matrix a column per row
-(the point of the scale chosen), a ranking a column per choice (its rank); a
-question with an "Autre (précisez)" choice has one more column for its text.
+(the point of the scale chosen), a ranking a column per choice (its rank,
+headed "<question> — rang : <choice>"); a question with an "Autre (précisez)"
+choice has one more column for its text, headed "<question> — Autre (texte)"
+(a multiple choice's 0/1 column of that choice keeps the choice's label).
 The header row holds the question texts in the reader's language.
 
 The first columns say which response (its random id) and, for a named
@@ -79,6 +81,10 @@ def _sub(question: Question, part: str) -> str:
     return _("%(question)s — %(part)s") % {"question": question.text, "part": part}
 
 
+def _rank_header(question: Question, choice: str) -> str:
+    return _("%(question)s — rang : %(choice)s") % {"question": question.text, "choice": choice}
+
+
 def _question_columns(layout: Layout, question: Question, structure: Structure) -> None:
     choices = list(structure.choices.get(question.pk, {}).values())
     kind = question.kind
@@ -93,11 +99,11 @@ def _question_columns(layout: Layout, question: Question, structure: Structure) 
         rows = structure.rows.get(question.pk, {}).values()
         how, target = CELL, {row.pk: layout.add(_sub(question, row.label)) for row in rows}
     elif kind == Question.Kind.RANKING:
-        how, target = RANK, {choice.pk: layout.add(_sub(question, choice.label)) for choice in choices}
+        how, target = RANK, {choice.pk: layout.add(_rank_header(question, choice.label)) for choice in choices}
     else:
         how = NUMBER if kind in _VALUE else DATE if kind == Question.Kind.DATE else TEXT
         target = layout.add(str(question.text))
-    other = layout.add(_sub(question, _("Autre (précisez)"))) if any(choice.is_other for choice in choices) else None
+    other = layout.add(_sub(question, _("Autre (texte)"))) if any(choice.is_other for choice in choices) else None
     layout.place[question.pk] = (how, target, other)
 
 

@@ -21,14 +21,21 @@ What each kind of question shows:
   the row's answers (a heat table);
 - ranking: each choice's mean rank Σ rank × count / Σ count, best first, with
   how often it came at each rank;
-- number: count and mean; date, short and long text: count.
+- number: count and mean (the counters keep each answer's value in `total`);
+  date, short and long text: count.
+
+Percentages are numbers here; `percent_text` on a line writes one in the
+reader's language (`club.core.charts.percent_text`).
 
 Anonymity: the counters of an anonymous response hold museum 0 and no
-language, so an anonymous survey filters by date only. For every survey, named
-or anonymous, a group of fewer than `MIN_GROUP` responses (the whole survey or
-a filtered part) shows no answers: with the day of each participation known,
-a group that small could point at its members. One rule for both kinds keeps
-it simple to state and to check.
+language, so an anonymous survey filters by date only. Its responses are
+written in batches (`surveys.anonymity`): until its batch is written a response
+is counted in no result, so the page also says how many members answered
+(their participations, which name no answer) and how many responses still
+wait. For every survey, named or anonymous, a group of fewer than `MIN_GROUP`
+responses (the whole survey or a filtered part) shows no answers: with the day
+of each participation known, a group that small could point at its members.
+One rule for both kinds keeps it simple to state and to check.
 """
 
 from __future__ import annotations
@@ -40,10 +47,21 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from club.core.charts import heat_level
+from club.core.charts import heat_level, percent_text
 from club.members.models import Member
 from surveys.answers import Structure, structure_of
-from surveys.models import Answer, Choice, Draft, Question, ResponseCount, Survey, SurveyPage, Tally
+from surveys.models import (
+    Answer,
+    Choice,
+    Draft,
+    Participation,
+    PendingResponse,
+    Question,
+    ResponseCount,
+    Survey,
+    SurveyPage,
+    Tally,
+)
 from surveys.selectors import survey_audience
 
 MIN_GROUP = 5
@@ -105,8 +123,18 @@ class ResultsFilter:
         return condition
 
 
+class _Percent:
+    """A line with a share of its whole, and that share as the reader's language writes it."""
+
+    percent: float
+
+    @property
+    def percent_text(self) -> str:
+        return percent_text(self.percent)
+
+
 @dataclass(frozen=True)
-class ChoiceLine:
+class ChoiceLine(_Percent):
     choice_id: int
     label: str
     count: int
@@ -115,7 +143,7 @@ class ChoiceLine:
 
 
 @dataclass(frozen=True)
-class ScaleLine:
+class ScaleLine(_Percent):
     value: int
     count: int
     percent: float
@@ -131,6 +159,12 @@ class Nps:
     detractors_percent: float
     score: float  # %promoters − %detractors, from −100 to 100
 
+    @property
+    def percent_texts(self) -> tuple[str, str, str]:
+        """The promoters', passives' and detractors' shares as the reader's language writes them."""
+        return (percent_text(self.promoters_percent), percent_text(self.passives_percent),
+                percent_text(self.detractors_percent))  # fmt: skip
+
 
 @dataclass(frozen=True)
 class MatrixCell:
@@ -138,6 +172,10 @@ class MatrixCell:
     count: int
     percent: float  # of the row's answers
     level: int  # the shade, 0–5 (club.core.charts.heat_level)
+
+    @property
+    def percent_text(self) -> str:
+        return percent_text(self.percent, 0)
 
 
 @dataclass(frozen=True)
@@ -167,7 +205,6 @@ class QuestionResults:
     matrix_scale: list[str] = field(default_factory=list)
     matrix: list[MatrixLine] = field(default_factory=list)
     ranks: list[RankLine] = field(default_factory=list)
-    total: int = 0  # the sum of a number question's answers
 
     @property
     def kind(self) -> str:
@@ -183,8 +220,10 @@ class QuestionResults:
 class SurveyResults:
     survey: Survey
     filters: ResultsFilter
-    responses_total: int  # every response to the survey
+    responses_total: int  # every response written (counted in the results)
     responses: int  # responses in the filtered group
+    answered: int  # members who answered (participations): an anonymous survey's written or still waiting
+    pending: int  # an anonymous survey's responses waiting to be written in a batch (in no result yet)
     audience: int  # members the survey is meant for
     drafts: int
     draft_page: float | None  # the drafts' average page
@@ -198,8 +237,16 @@ class SurveyResults:
 
     @property
     def rate(self) -> float | None:
-        """Responses as a percentage of the audience."""
-        return 100 * self.responses_total / self.audience if self.audience else None
+        """Members who answered as a percentage of the audience."""
+        return 100 * self.answered / self.audience if self.audience else None
+
+    @property
+    def rate_text(self) -> str:
+        return percent_text(self.rate) if self.rate is not None else "—"
+
+    @property
+    def draft_completion_text(self) -> str:
+        return percent_text(self.draft_completion, 0) if self.draft_completion is not None else "—"
 
     @property
     def draft_completion(self) -> float | None:
@@ -331,14 +378,13 @@ def _question_results(
         _ranking_results(item, choices, counts)
     else:  # number, date, texts
         item.answered = counts.count
-        item.total = counts.total
         if kind == Question.Kind.NUMBER and counts.count:
             item.mean = counts.total / counts.count
     return item
 
 
 def survey_results(*, survey: Survey, filters: ResultsFilter | None = None) -> SurveyResults:
-    """Every number of the results page, in the same queries whatever the number of responses (eight)."""
+    """Every number of the results page, in the same queries whatever the number of responses (nine)."""
     filters = (filters or ResultsFilter()).for_survey(survey)
     structure = structure_of(survey)  # 3 queries
     group = filters.counters()
@@ -346,11 +392,13 @@ def survey_results(*, survey: Survey, filters: ResultsFilter | None = None) -> S
         total=Coalesce(Sum("count"), Value(0)), group=Coalesce(Sum("count", filter=group), Value(0))
     )
     drafts = Draft.objects.filter(survey=survey).aggregate(count=Count("pk"), page=Avg("page"))
+    members = _answered_and_pending(survey)
     pages = SurveyPage.objects.filter(survey=survey).count()
     audience = survey_audience(survey=survey).count()
     results = SurveyResults(
-        survey=survey, filters=filters, responses_total=sums["total"], responses=sums["group"], audience=audience,
-        drafts=drafts["count"], draft_page=drafts["page"], pages=pages, questions=[],
+        survey=survey, filters=filters, responses_total=sums["total"], responses=sums["group"],
+        answered=members["answered"], pending=members["pending"], audience=audience, drafts=drafts["count"],
+        draft_page=drafts["page"], pages=pages, questions=[],
     )  # fmt: skip
     rows = list(
         Tally.objects.filter(survey=survey)
@@ -370,6 +418,22 @@ def survey_results(*, survey: Survey, filters: ResultsFilter | None = None) -> S
         for number, question in enumerate(structure.questions, start=1)
     ]
     return results
+
+
+def _count_of(model) -> Coalesce:
+    """A correlated count of `model`'s rows for the survey of the outer query (0 when none)."""
+    rows = model.objects.filter(survey=OuterRef("pk")).order_by().values("survey")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), Value(0))
+
+
+def _answered_and_pending(survey: Survey) -> dict[str, int]:
+    """Members who answered and responses still waiting to be written (one query)."""
+    row = (
+        Survey.objects.filter(pk=survey.pk)
+        .values(answered=_count_of(Participation), pending=_count_of(PendingResponse))
+        .first()
+    )
+    return {"answered": row["answered"], "pending": row["pending"]} if row else {"answered": 0, "pending": 0}
 
 
 def results_group_size(*, survey: Survey, filters: ResultsFilter) -> int:
@@ -406,11 +470,21 @@ def survey_texts(
 
 
 def surveys_for_results(*, staff: Member) -> QuerySet[Survey]:
-    """Every survey and poll with its response count, the staff member's museums' first, newest first (one query)."""
+    """Every survey and poll, the staff member's museums' first, newest first (one query).
+
+    Each with `responses` (written, counted in the results), `answered` (members
+    who answered) and `pending` (an anonymous survey's responses waiting to be
+    written).
+    """
     responses = ResponseCount.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Sum("count"))
     mine = Exists(staff.museums.through.objects.filter(member_id=staff.pk, museum_id=OuterRef("museum_id")))
     return (
-        Survey.objects.annotate(responses=Coalesce(Subquery(responses.values("n")), Value(0)), mine=mine)
+        Survey.objects.annotate(
+            responses=Coalesce(Subquery(responses.values("n")), Value(0)),
+            answered=_count_of(Participation),
+            pending=_count_of(PendingResponse),
+            mine=mine,
+        )
         .select_related("museum")
         .order_by("-mine", "-opens_at", "pk")
     )

@@ -25,9 +25,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from club.core.charts import Bar, StackedRow, bar_chart, column_chart, stacked_chart
+from club.core.charts import Bar, StackedRow, bar_chart, column_chart, percent_text, stacked_chart
 from club.members.decorators import staff_required
 from museums.models import Museum
+from surveys.anonymity import ANONYMITY_BATCH
 from surveys.exports import export_filename, survey_csv_lines
 from surveys.models import Choice, Export, Question, Survey
 from surveys.results import (
@@ -111,7 +112,7 @@ def _number(value: float, decimals: int = 1) -> str:
 
 
 def _count_and_percent(count: int, percent: float) -> str:
-    return f"{count} ({_number(percent)}\u00a0%)"
+    return f"{count} ({percent_text(percent)})"
 
 
 def _chart(item: QuestionResults, responses: int):
@@ -128,14 +129,14 @@ def _chart(item: QuestionResults, responses: int):
         return column_chart(chart_id=chart_id, title=title, bars=bars)
     if kind == Question.Kind.LIKERT:
         rows = [StackedRow(line.label, [cell.count for cell in line.cells]) for line in item.matrix]
-        return stacked_chart(
-            chart_id=chart_id, title=title, rows=rows, legend=item.matrix_scale, percent="%(value)s\u00a0%%"
-        )
+        return stacked_chart(chart_id=chart_id, title=title, rows=rows, legend=item.matrix_scale)
     if kind == Question.Kind.RANKING:
+        # The longer the bar, the better the rank; the text is the mean rank itself (two decimals, as in the
+        # table: 1,96 and 2,04 differ), the title saying what it is.
         places = len(item.ranks)
         bars = [
-            Bar(line.label, places + 1 - line.mean if line.mean is not None else 0,
-                _("rang moyen %(rank)s") % {"rank": _number(line.mean)} if line.mean is not None else "—")
+            Bar(line.label, places + 1 - line.mean, _number(line.mean, 2)) if line.mean is not None
+            else Bar(line.label, 0, "—")
             for line in item.ranks
         ]  # fmt: skip
         title = _("%(question)s (rang moyen, 1 = préféré)") % {"question": title}
@@ -171,7 +172,9 @@ def survey_results_page(request, pk):
         "results": results,
         "questions": questions,
         "min_group": MIN_GROUP,
+        "anonymity_batch": ANONYMITY_BATCH,
         "export": export,
+        "export_percent": percent_text(export.percent, 0) if export else "",
         # A file still "queued" long after it was asked for was never taken (a broker down): ask again.
         "export_stale": bool(export and export.created_at < timezone.now() - EXPORT_STALE),
         "exportable": results.responses_total >= MIN_GROUP,
@@ -256,7 +259,7 @@ def survey_xlsx_progress(request, pk, export_pk):
         {
             "status": export.status,
             "percent": export.percent,
-            "percent_text": f"{export.percent}\u00a0%",
+            "percent_text": percent_text(export.percent, 0),
             "done": export.done,
             "total": export.total,
             "download_url": reverse("survey_results:xlsx_download", kwargs={"pk": pk, "export_pk": export.pk})

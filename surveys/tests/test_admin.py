@@ -1,14 +1,17 @@
 """Staff build surveys in the admin: the forms' rules, duplication, the poster, who may do it."""
 
+import html
 import io
+import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -21,7 +24,16 @@ from club.members.permissions import MUSEUM_TEAM, staff_grant
 from club.members.tests.factories import PASSWORD, MemberFactory, StaffFactory
 from rewards.ledger.models import EarningRule, Reason
 from surveys import building
-from surveys.models import Choice, MatrixRow, Participation, Question, ResponseCount, Survey, SurveyPage
+from surveys.models import (
+    Choice,
+    MatrixRow,
+    Participation,
+    PendingResponse,
+    Question,
+    ResponseCount,
+    Survey,
+    SurveyPage,
+)
 from surveys.tests.test_building import question_make, rich_survey, survey_make
 
 pytestmark = pytest.mark.django_db
@@ -567,6 +579,29 @@ def test_the_list_counts_responses_from_the_counters_in_constant_queries(admin_c
     assert "heure de Paris" in page or "(Paris)" in page
 
 
+def test_an_anonymous_surveys_responses_waiting_to_be_written_are_said_in_the_list(admin_client):
+    survey = survey_make(slug="anonyme", opens_in=timedelta(days=-1), anonymous=True)
+    ResponseCount.objects.create(survey=survey, day=timezone.localdate(), count=5)
+    PendingResponse.objects.bulk_create([PendingResponse(survey=survey, sealed=b"sealed") for _n in range(3)])
+    page = admin_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
+    assert '<td class="field-responses">5 (+ 3 en attente)</td>' in page
+
+
+def test_opening_and_closing_show_in_paris_to_the_minute(admin_client):
+    survey = survey_make(slug="minute")
+    survey.opens_at = datetime(2026, 12, 12, 17, 0, 27, tzinfo=UTC)  # 18:00:27 in Paris
+    survey.closes_at = datetime(2027, 1, 12, 17, 30, 59, tzinfo=UTC)
+    survey.save()
+    page = admin_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
+    assert '<td class="field-opens nowrap">12/12/2026 18:00</td>' in page or (
+        '<td class="field-opens">12/12/2026 18:00</td>' in page
+    )
+    assert "12/01/2027 18:30" in page and "18:00:27" not in page and "18:30:59" not in page
+    form = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
+    assert re.search(r'<input type="text" name="opens_at_1" value="18:00"', form)
+    assert re.search(r'<input type="text" name="closes_at_1" value="18:30"', form)
+
+
 def test_the_list_filters_by_state(admin_client, clock):
     survey_make(slug="a-venir")
     survey_make(slug="ouverte", opens_in=timedelta(days=-1), title_fr="Ouverte maintenant")
@@ -582,6 +617,129 @@ def test_the_points_help_says_the_earning_rules_defaults(admin_client):
     cache.clear()
     page = admin_client.get(reverse("admin:surveys_survey_add")).content.decode()
     assert "actuellement 55 pour une enquête" in page
+
+
+# --- Wording ---------------------------------------------------------------------------------------
+
+
+def _h1(response) -> str:
+    assert response.status_code == 200
+    return html.unescape(re.search(r"<h1>(.*?)</h1>", response.content.decode(), re.S).group(1))
+
+
+def test_the_admin_pages_are_titled_as_a_curator_says_it(admin_client):
+    survey = rich_survey(opens_in=timedelta(days=3))
+    poll = survey_make(slug="sondage", kind=Survey.Kind.POLL, title_fr="Quel atelier ?")
+    question = Question.objects.filter(page__survey=survey).first()
+    assert _h1(admin_client.get(reverse("admin:surveys_survey_changelist"))) == "Enquêtes et sondages"
+    assert _h1(admin_client.get(reverse("admin:surveys_survey_add"))) == "Créer une enquête ou un sondage"
+    change = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
+    assert _h1(change) == "Modifier l'enquête « Nos cartels sont-ils clairs ? »"
+    assert _h1(admin_client.get(reverse("admin:surveys_survey_change", args=[poll.pk]))) == (
+        "Modifier le sondage « Quel atelier ? »"
+    )
+    add_question_page = admin_client.get(reverse("admin:surveys_question_add") + f"?page={question.page_id}")
+    assert _h1(add_question_page) == "Nouvelle question"
+    question_page = admin_client.get(reverse("admin:surveys_question_change", args=[question.pk]))
+    assert _h1(question_page) == "Modifier la question"
+    assert _h1(admin_client.get(reverse("admin:surveys_participation_changelist"))) == (
+        "Qui a répondu, par enquête ou sondage"
+    )
+    pages = change.content.decode() + question_page.content.decode()
+    for django_wording in ("Modification de", "Sélectionnez l", "Ajouter un objet", "Ajout de", "Ajouter enquête"):
+        assert django_wording not in html.unescape(pages), django_wording
+    formsets = [json.loads(html.unescape(data)) for data in re.findall(r'data-inline-formset="([^"]+)"', pages)]
+    assert {data["options"]["prefix"]: data["options"]["addText"] for data in formsets} == {
+        "pages": "Ajouter une page",
+        "choices": "Ajouter un choix",
+        "rows": "Ajouter une ligne",
+    }
+    lists = admin_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
+    assert "Créer une enquête ou un sondage" in lists  # the "add" button
+
+
+def test_staff_who_may_only_look_read_consulter(client):
+    survey = rich_survey()
+    staff = StaffFactory()
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_survey", "view_question"]))
+    client.force_login(staff)
+    page = client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
+    assert _h1(page) == "Consulter l'enquête « Nos cartels sont-ils clairs ? »"
+    question = Question.objects.filter(page__survey=survey).first()
+    assert _h1(client.get(reverse("admin:surveys_question_change", args=[question.pk]))) == "Consulter la question"
+
+
+# --- The question page: what applies to its kind, the condition's answers ----------------------------
+
+
+def _select(page: str, name: str) -> str:
+    return re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+
+
+def _condition_groups(page: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The condition's answers as the page offers them: (group label, [(question id, answer)])."""
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', _select(page, "condition_choice"), re.S)
+    return [
+        (html.unescape(label), [(re.search(r'data-question="(\d+)"', attrs).group(1), html.unescape(text))
+                                for attrs, text in re.findall(r'<option value="\d+"([^>]*)>([^<]*)</option>', body)])
+        for label, body in groups
+    ]  # fmt: skip
+
+
+def test_the_conditions_answers_are_grouped_by_question_on_the_demo_surveys(admin_client):
+    call_command("seed_demo", force=True)
+    conditioned = Question.objects.filter(condition_question__isnull=False).select_related("page")
+    assert conditioned.exists()
+    most_others = 0
+    for question in conditioned:
+        page = admin_client.get(reverse("admin:surveys_question_change", args=[question.pk])).content.decode()
+        groups = _condition_groups(page)
+        candidates = [
+            q for q in building.condition_candidates(survey_id=question.page.survey_id).exclude(pk=question.pk)
+            if q.choices.exists()
+        ]  # fmt: skip
+        assert [label for label, _options in groups] == [
+            f"{q.page.position}.{q.position} — {q.text}" for q in candidates
+        ]
+        for candidate, (_label, options) in zip(candidates, groups, strict=True):
+            assert {int(pk) for pk, _text in options} == {candidate.pk}  # each answer names its own question
+            assert [text for _pk, text in options] == list(candidate.choices.order_by("position").values_list(
+                "label", flat=True))  # fmt: skip
+        others = [pk for _label, options in groups for pk, text in options if text == "Autre (précisez)"]
+        assert len(others) == len(set(others))  # each "Autre (précisez)" under its own question
+        most_others = max(most_others, len(others))
+    assert most_others >= 2  # the demo has the case that was confusing: two "Autre (précisez)" to choose from
+
+
+def test_the_question_page_carries_what_applies_to_each_kind_and_a_wide_text(admin_client):
+    survey = rich_survey()
+    question = Question.objects.filter(page__survey=survey, kind=Kind.IMAGE_CHOICE).get()
+    page = admin_client.get(reverse("admin:surveys_question_change", args=[question.pk])).content.decode()
+    assert 'src="/static/js/survey-question-admin.js"' in page and "<script>" not in page
+    rules = json.loads(re.search(r'<script id="question-kind-parts" type="application/json">(.*?)</script>', page,
+                                 re.S).group(1))  # fmt: skip
+    assert rules["inlines"] == {"choices": sorted(Question.CHOICE_KINDS), "rows": [Kind.LIKERT]}
+    assert rules["fields"]["max_length"] == [Kind.SHORT_TEXT, Kind.LONG_TEXT]
+    assert rules["fields"]["max_choices"] == [Kind.MULTIPLE] and rules["fields"]["min_value"] == [Kind.NUMBER]
+    assert rules["columns"]["picture"] == [Kind.IMAGE_CHOICE] and rules["columns"]["picture_alt_en"] == [
+        Kind.IMAGE_CHOICE
+    ]
+    assert rules["columns"]["is_other"] == sorted(building.OTHER_KINDS)
+    for name in ("text_fr", "text_en", "help_text_fr"):
+        tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', page).group(0)
+        assert "vLargeTextField" in tag and "vTextField" not in tag, tag
+    # The current picture is a short link (the thumbnail shows it): its long stored name widened the table.
+    assert "voir l&#x27;image</a>" in page and ">surveys/choices/a.jpg</a>" not in page
+
+
+def test_saving_a_question_of_another_kind_is_checked_as_before(admin_client):
+    """The page's script only hides: the server refuses what does not apply, whatever is posted."""
+    survey = rich_survey(opens_in=timedelta(days=3))
+    page = survey.pages.get(position=2)
+    response = add_question(admin_client, page, kind=Kind.SHORT_TEXT, choices=labels("Oui", "Non"))
+    assert "Ce type de question n&#x27;a pas de choix" in errors_of(response)
+    response = add_question(admin_client, page, kind=Kind.SHORT_TEXT, max_choices="2")
+    assert "Seules les questions à choix multiples" in errors_of(response).replace("&#x27;", "'")
 
 
 # --- Duplicating ------------------------------------------------------------------------------------
@@ -756,6 +914,14 @@ def test_the_survey_admin_page_and_its_poster_in_a_browser(browser, live_server,
             "heading", name="Choix (pour une matrice : son échelle, de gauche à droite)"
         ).is_visible()
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        table = page.locator("#choices-group table").bounding_box()
+        content = page.locator("#content").bounding_box()
+        assert table["x"] + table["width"] <= content["x"] + content["width"]  # the choices fit the page
+        # An image choice: its pictures, no matrix rows, no limits, no "Autre (précisez)".
+        assert page.get_by_role("columnheader", name="Image", exact=True).is_visible()
+        assert not page.locator("#rows-group").is_visible()
+        assert not page.get_by_label("Longueur maximale").is_visible()
+        assert not page.locator("th.column-is_other").is_visible()
         axe_check(page, "question admin change page")
         page.go_back()
         page.get_by_role("link", name="Affiche à imprimer").click()
@@ -767,5 +933,60 @@ def test_the_survey_admin_page_and_its_poster_in_a_browser(browser, live_server,
         axe_check(page, "survey poster")
         page.emulate_media(media="print")
         assert not page.locator(".poster-toolbar").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_question_page_shows_what_applies_to_its_kind_and_the_conditions_answers(browser, live_server, axe_check):
+    survey = rich_survey(opens_in=timedelta(days=3))
+    second = survey.pages.get(position=2)
+    text = question_make(second, Kind.SHORT_TEXT, choices=(), text_fr="Un mot ?")
+    staff = StaffFactory(email="equipe@exemple.fr")
+    staff_grant(member=staff, groups=[MUSEUM_TEAM])
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        browser_login(page, live_server.url, staff.email, PASSWORD)
+        page.wait_for_url("**/equipe/")
+        page.goto(f"{live_server.url}{reverse('admin:surveys_question_change', args=[text.pk])}")
+        kind = page.get_by_label("Type de question")
+        # A short text: its length, no choices, no rows, no other limit.
+        assert page.get_by_label("Longueur maximale").is_visible()
+        assert not page.locator("#choices-group").is_visible() and not page.locator("#rows-group").is_visible()
+        assert not page.get_by_label("Nombre maximum de choix").is_visible()
+        assert not page.locator("#id_min_value").is_visible()
+        axe_check(page, "question page of a short text")
+        kind.select_option("multiple")
+        assert page.locator("#choices-group").is_visible() and page.get_by_label("Nombre maximum de choix").is_visible()
+        assert page.locator("th.column-is_other").is_visible() and not page.locator("th.column-picture").is_visible()
+        assert not page.get_by_label("Longueur maximale").is_visible() and not page.locator("#rows-group").is_visible()
+        page.get_by_role("button", name="Ajouter un choix").click()
+        assert not page.locator("#choices-group td.field-picture").last.is_visible()  # the added row too
+        kind.select_option("likert")
+        assert page.locator("#rows-group").is_visible() and not page.locator("th.column-is_other").is_visible()
+        kind.select_option("number")
+        assert page.locator("#id_min_value").is_visible() and page.locator("#id_max_value").is_visible()
+        assert not page.locator("#choices-group").is_visible()
+
+        # The condition: only the chosen question's answers.
+        condition = page.get_by_label("Seulement si la question")
+        answer = page.get_by_label("A pour réponse")
+        often = Question.objects.get(page__survey=survey, text_fr="Venez-vous souvent ?")
+        condition.select_option(str(often.pk))
+        offered = answer.locator("option").all_text_contents()
+        assert offered == ["---------", *often.choices.order_by("position").values_list("label_fr", flat=True)]
+        pictures = Question.objects.get(page__survey=survey, kind=Kind.IMAGE_CHOICE)
+        answer.select_option(label="Oui")
+        condition.select_option(str(pictures.pk))
+        assert answer.locator("option").all_text_contents() == ["---------", "Affiche A", "Affiche B"]
+        assert answer.input_value() == ""  # "Oui" belonged to the other question
+        condition.select_option("")
+        assert answer.locator("optgroup").count() == len(
+            {c.question_id for c in Choice.objects.filter(question__page__survey=survey, question__kind__in=
+             building.CONDITION_KINDS).exclude(question=text)}
+        )  # fmt: skip
+        axe_check(page, "question page of a number with a condition")
     finally:
         context.close()

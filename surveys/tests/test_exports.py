@@ -11,22 +11,23 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from club.members.tests.factories import StaffFactory
+from club.members.tests.factories import MemberFactory, StaffFactory
 from surveys import exports
 from surveys.exports import export_xlsx_build, survey_csv_lines
-from surveys.models import Export, Submission
+from surveys.models import Choice, Export, Submission
+from surveys.services import submission_create
 from surveys.tasks import export_request
-from surveys.tests.results_data import RESPONSES, respond, respond_all, results_staff, survey_build
+from surveys.tests.results_data import RESPONSES, answers_for, respond, respond_all, results_staff, survey_build
 
 pytestmark = pytest.mark.django_db
 
 HEADERS = [
     "Réponse", "Jour", "Musée préféré", "Langue",
-    "Votre musée du jour ?", "Votre musée du jour ? — Autre (précisez)",
+    "Votre musée du jour ?", "Votre musée du jour ? — Autre (texte)",
     "Ce que vous lisez — X", "Ce que vous lisez — Y", "Ce que vous lisez — Z",
     "Votre âge", "Le cartel préféré", "Lisibilité", "Recommanderiez-vous ?",
     "Les cartels sont — R1", "Les cartels sont — R2",
-    "Classez — K1", "Classez — K2", "Classez — K3",
+    "Classez — rang : K1", "Classez — rang : K2", "Classez — rang : K3",
     "Combien de minutes ?", "Dernière visite", "Un mot", "Vos remarques",
 ]  # fmt: skip
 MUSEUM_NAMES = {"M1": "Musée des Beaux-Arts", "M2": "Musée de la Céramique", None: None}
@@ -91,6 +92,24 @@ def test_the_csv_export_parses_back_to_exactly_the_responses(client, built):
     for pk, row in expected.items():
         assert got[pk] == [_csv_cell(value) for value in row]
     assert [row[0] for row in rows[1:]] == sorted(got)  # by id: random, so the order says nothing
+
+
+def test_every_column_has_its_own_header_saying_what_it_holds(built):
+    multiple = built.questions["multiple"]
+    other = Choice.objects.create(question=multiple, position=4, label="Autre (précisez)", is_other=True)
+    headers = exports.export_layout(survey=built.survey).headers
+    assert len(headers) == len(set(headers))  # never two columns of the same name
+    assert headers.index("Ce que vous lisez — Autre (précisez)") + 1 == headers.index(
+        "Ce que vous lisez — Autre (texte)"
+    )  # the choice's 0/1, then what was written
+    assert [h for h in headers if h.startswith("Classez")] == [f"Classez — rang : K{n}" for n in (1, 2, 3)]
+    answers = answers_for(built, RESPONSES[0][2])
+    answers[str(multiple.pk)] = [{"choice": other.pk, "other": "Les cartels"}]
+    submission_create(member=MemberFactory(), survey=built.survey, answers=answers)
+    rows = [row for rows in exports.export_batches(layout=exports.export_layout(survey=built.survey)) for row in rows]
+    written = next(row for row in rows if "Les cartels" in row)
+    assert written[headers.index("Ce que vous lisez — Autre (précisez)")] == 1
+    assert written[headers.index("Ce que vous lisez — Autre (texte)")] == "Les cartels"
 
 
 def test_formula_looking_answers_stay_text_in_the_csv(client, built):
@@ -204,7 +223,7 @@ def test_the_page_shows_the_progress_and_the_json_says_how_far(client, built):
     assert f'data-export-progress="{progress_url}"' in page
     assert '<progress id="export-progress" value="40" max="100">' in page
     state = client.get(progress_url).json()
-    assert state == {"status": "running", "percent": 40, "percent_text": "40\u00a0%", "done": 2, "total": 5,
+    assert state == {"status": "running", "percent": 40, "percent_text": "40\u202f%", "done": 2, "total": 5,
                      "download_url": None}  # fmt: skip
     assert client.get(reverse("survey_results:xlsx_download", args=[built.survey.pk, export.pk])).status_code == 404
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from club.members.tests.factories import MemberFactory, MuseumFactory, StaffFactory
 from surveys.anonymity import anonymous_responses_flush
-from surveys.models import Choice, Question, Survey, SurveyPage
+from surveys.models import Choice, PendingResponse, Question, Survey, SurveyPage
 from surveys.results import ResultsFilter, survey_results, survey_texts
 from surveys.services import draft_save, submission_create
 from surveys.tests.results_data import PLAIN, answers_for, respond, respond_all, results_staff, survey_build
@@ -99,7 +99,7 @@ def test_ranking_mean_rank_per_choice_best_first(items):
 
 
 def test_number_count_and_mean_dates_and_texts_counted(items):
-    assert (items["number"].answered, items["number"].total, items["number"].mean) == (6, 210, 35.0)
+    assert (items["number"].answered, items["number"].mean) == (6, 35.0)  # 10 + 20 + … + 60 = 210, by 6
     assert items["date"].answered == 4
     assert items["short"].answered == 3 and items["short"].has_texts
     assert items["long"].answered == 2
@@ -228,13 +228,17 @@ def test_the_results_page_draws_every_chart_with_a_text_alternative_and_its_tabl
     charted = {"single", "multiple", "dropdown", "image", "rating", "nps", "likert", "ranking"}
     assert {chart for chart, _title in charts} == {f"chart-q{built.questions[key].pk}" for key in charted}
     single = built.questions["single"]
-    alternative = "Votre musée du jour ? A : 3 (50,0\u00a0%) ; B : 2 (33,3\u00a0%) ; Autre : 1 (16,7\u00a0%)."
+    alternative = "Votre musée du jour ? A : 3 (50,0\u202f%) ; B : 2 (33,3\u202f%) ; Autre : 1 (16,7\u202f%)."
     assert f'<title id="chart-q{single.pk}-title">{alternative}</title>' in page
-    assert '<td class="num" data-label="Part">50,0&nbsp;%</td>' in page  # the same numbers in the table
+    assert '<td class="num" data-label="Part">50,0\u202f%</td>' in page  # the same numbers in the table
     assert '<p class="stat-value">17</p><p class="stat-label">Score NPS</p>' in page  # 50 % − 33,3 %
     assert 'class="num heat-3"' in page  # the Likert heat table
     assert "Rang moyen" in page and "1,50" in page
-    assert "Combien de minutes ?" in page and "35,00" in page
+    number = page.split(f'id="q{built.questions["number"].pk}"')[1].split("</section>")[0]
+    assert '<p class="stat-value">6</p><p class="stat-label">Réponses</p>' in number
+    assert '<p class="stat-value">35,00</p><p class="stat-label">Moyenne</p>' in number
+    assert "Somme" not in page and "210" not in number  # a sum of minutes means nothing to a curator
+    assert page.count("membres destinataires") == 1  # the rate's hint, on no other tile
 
 
 def test_the_results_page_costs_the_same_queries_for_1_and_50_responses(client):
@@ -256,6 +260,84 @@ def test_the_results_page_costs_the_same_queries_for_1_and_50_responses(client):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("survey_results:results", args=[big.survey.pk]), filtered)
     assert len(queries) == count(big)
+
+
+def test_the_numbers_cost_nine_queries_named_or_anonymous(built, django_assert_num_queries):
+    with django_assert_num_queries(9):  # structure 3, responses, drafts, pages, audience, who answered, counters
+        survey_results(survey=built.survey)
+    anonymous = survey_build(anonymous=True, slug="anonyme")
+    for _n in range(3):
+        respond(anonymous, "M1", "fr", PLAIN)
+    with django_assert_num_queries(9):
+        survey_results(survey=anonymous.survey)
+
+
+def test_the_page_writes_percentages_as_the_readers_language_does(client, built):
+    client.force_login(results_staff())
+    url = reverse("survey_results:results", args=[built.survey.pk])
+    french = client.get(url).content.decode()
+    assert '<td class="num" data-label="Part">50,0\u202f%</td>' in french
+    assert re.search(r'"stat-value">\d+,\d\u202f%</p><p class="stat-label">Taux de réponse', french)
+    client.post(reverse("set_language"), {"language": "en"})
+    english = client.get(url).content.decode()
+    assert ">50.0%</td>" in english and "A: 3 (50.0%)" in english.replace("A : 3", "A: 3")
+    assert re.search(r'"stat-value">\d+\.\d%</p>', english)  # the rate
+    assert not re.search(r"\d(\s|&nbsp;)%", english)  # no number spaced from its "%" (\s: any space)
+
+
+def test_ranks_are_drawn_with_two_decimals_as_numbers_only(client, built):
+    client.force_login(results_staff())
+    page = client.get(reverse("survey_results:results", args=[built.survey.pk])).content.decode()
+    ranking = built.questions["ranking"].pk
+    title = re.search(rf'<title id="chart-q{ranking}-title">([^<]+)</title>', page).group(1)
+    assert title == "Classez (rang moyen, 1 = préféré). K2 : 1,50 ; K3 : 2,17 ; K1 : 2,33."
+    values = re.findall(r'<text class="chart-value"[^>]*>([^<]+)</text>', page.split(f'id="chart-q{ranking}"')[1])
+    assert values[:3] == ["1,50", "2,17", "2,33"]
+
+
+def _anonymous_waiting(count: int):
+    """An open anonymous survey answered `count` times, then one batch written as the periodic job would."""
+    built = survey_build(anonymous=True, slug="anonyme")
+    for index in range(count):
+        respond(built, "M1", "fr" if index % 2 else "en", PLAIN)
+    anonymous_responses_flush(survey_id=built.survey.pk)  # open: writes all but a group of ANONYMITY_BATCH
+    return built
+
+
+def test_an_anonymous_surveys_waiting_responses_are_said_with_who_answered(client):
+    built = _anonymous_waiting(12)
+    pending = PendingResponse.objects.filter(survey=built.survey).count()
+    results = survey_results(survey=built.survey)
+    assert results.answered == 12 and results.pending == pending > 0
+    assert results.responses_total == 12 - pending  # written, in the results
+    assert results.rate == pytest.approx(100.0)  # who answered, against the audience (the twelve)
+    client.force_login(results_staff())
+    page = client.get(reverse("survey_results:results", args=[built.survey.pk])).content.decode()
+    assert '<p class="stat-value">12</p><p class="stat-label">Réponses</p>' in page
+    assert f"{12 - pending} dans les résultats, les autres en attente" in page
+    assert "12 membres ont répondu." in page
+    assert (f"{pending} réponses attendent d'être écrites avec d'autres (par groupes d'au moins 5, pour "
+            "l'anonymat) : elles apparaîtront ici ensuite, au plus tard à la clôture.") in page  # fmt: skip
+    listed = client.get(reverse("survey_results:list"))
+    row = next(survey for survey in listed.context["page"].object_list if survey.pk == built.survey.pk)
+    assert (row.answered, row.pending, row.responses) == (12, pending, 12 - pending)
+    assert f"dont {pending} en attente d&#x27;écriture" in listed.content.decode() or (
+        f"dont {pending} en attente d'écriture" in listed.content.decode()
+    )
+
+    anonymous_responses_flush(survey_id=built.survey.pk, now=built.survey.closes_at)  # at closing: the rest
+    page = client.get(reverse("survey_results:results", args=[built.survey.pk])).content.decode()
+    assert "attendent d'être écrites" not in page and "en attente" not in page
+    assert '<p class="stat-value">12</p><p class="stat-label">Réponses</p>' in page
+
+
+def test_a_closed_anonymous_surveys_last_responses_are_said_to_come_in_minutes(client):
+    built = _anonymous_waiting(3)  # too few for a batch while open
+    Survey.objects.filter(pk=built.survey.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(results_staff())
+    page = client.get(reverse("survey_results:results", args=[built.survey.pk])).content.decode()
+    assert "3 membres ont répondu." in page
+    assert "3 réponses attendent d'être écrites : la clôture est passée, elles apparaîtront ici dans quelques" in page
 
 
 def test_text_answers_are_searched_and_paged_in_the_same_queries_per_page(client):
@@ -330,9 +412,28 @@ def test_the_list_shows_surveys_and_polls_with_their_responses_the_staffs_museum
     rows = list(response.context["page"].object_list)
     assert [survey.slug for survey in rows] == ["sondage", "cartels"]  # theirs first, though older
     assert [survey.responses for survey in rows] == [0, 6]
+    assert [(survey.answered, survey.pending) for survey in rows] == [(0, 0), (6, 0)]
     text = response.content.decode()
-    assert "Sondage" in text and "Enquête" in text and "close le" in text and "ouverte jusqu" in text
+    assert "Sondage" in text and "Enquête" in text
+    # Words right for a poll (masculine) and a survey (feminine) alike, or agreeing with each.
+    assert "Clos le " in text and "En cours, jusqu'au " in text
+    assert "ouverte" not in text and "Close le" not in text  # the closed one is a poll
     assert reverse("survey_results:results", args=[built.survey.pk]) in text
+
+
+def test_the_list_says_when_a_survey_or_a_poll_opens_and_closes_in_words_right_for_both(client):
+    now = timezone.now()
+    for slug, kind, opens, closes in [
+        ("s-later", Survey.Kind.SURVEY, 2, 30), ("p-later", Survey.Kind.POLL, 2, 30),
+        ("s-closed", Survey.Kind.SURVEY, -30, -2), ("p-closed", Survey.Kind.POLL, -30, -2),
+    ]:  # fmt: skip
+        Survey.objects.create(slug=slug, kind=kind, title=slug, opens_at=now + timedelta(days=opens),
+                              closes_at=now + timedelta(days=closes))  # fmt: skip
+    client.force_login(results_staff())
+    text = client.get(reverse("survey_results:list")).content.decode()
+    states = dict(re.findall(r'>(\w-\w+)</a>.*?data-label="État">([^<]+)</td>', text, re.S))
+    assert states["s-later"].startswith("À venir, le ") and states["p-later"].startswith("À venir, le ")
+    assert states["s-closed"].startswith("Close le ") and states["p-closed"].startswith("Clos le ")
 
 
 def test_results_pages_need_the_permission(client, built):

@@ -11,7 +11,7 @@ from club.members.tests.factories import PASSWORD
 from rewards.ledger.services import earning_rules_ensure_defaults
 from surveys.exports import export_xlsx_build
 from surveys.models import Export
-from surveys.tests.results_data import respond_all, results_staff, survey_build
+from surveys.tests.results_data import PLAIN, respond, respond_all, results_staff, survey_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +24,16 @@ def built():
     earning_rules_ensure_defaults()  # an earlier test's flush may have emptied them
     staff_permissions_sync_all()
     return respond_all(survey_build())
+
+
+# Every text drawn in a chart, as the browser lays it out, inside the drawing (none cut at its edge; a
+# glyph such as "Y" may start a fraction of a pixel left of its x).
+TEXTS_OUTSIDE_CHARTS = """() => Array.from(document.querySelectorAll("svg.chart")).flatMap((svg) => {
+  const width = svg.viewBox.baseVal.width;
+  return Array.from(svg.querySelectorAll("text"))
+    .filter((text) => { const box = text.getBBox(); return box.x < -1 || box.x + box.width > width + 0.5; })
+    .map((text) => svg.id + ": " + text.textContent);
+})"""
 
 
 def _staff_page(browser, live_server, viewport=DESKTOP):
@@ -56,6 +66,9 @@ def test_staff_read_the_results_as_charts_and_tables_on_a_desktop(browser, live_
     assert table["x"] > box["x"] + box["width"] - 1  # the table beside its chart on a desktop
     assert page.get_by_role("row", name=re.compile(r"Promoteurs \(9–10\) 3 50,0")).is_visible()
     assert page.locator("td.heat-3").first.is_visible()
+    assert page.evaluate(TEXTS_OUTSIDE_CHARTS) == []
+    ranks = page.get_by_role("img", name=re.compile(r"^Classez"))
+    assert ranks.locator("text.chart-value").all_text_contents() == ["1,50", "2,17", "2,33"]
     axe_check(page, "survey results")
 
     page.get_by_label("Musée préféré").select_option(label="Musée des Beaux-Arts")
@@ -93,7 +106,7 @@ def test_the_excel_file_is_prepared_with_its_progress_then_downloaded(browser, l
     page.goto(f"{live_server.url}/equipe/enquetes/{built.survey.pk}/")
     progress = page.get_by_label("Préparation du fichier Excel")
     assert progress.get_attribute("value") == "50"
-    assert page.locator("[data-export-percent]").inner_text() == "50\u00a0%"
+    assert page.locator("[data-export-percent]").inner_text() == "50\u202f%"
     axe_check(page, "results with an export in progress")
     export_xlsx_build(export_id=export.pk)  # the worker finishes
     link = page.get_by_role("link", name="Télécharger le fichier Excel")
@@ -112,4 +125,21 @@ def test_the_excel_file_is_prepared_with_its_progress_then_downloaded(browser, l
     assert download.value.suggested_filename.startswith("cartels-reponses-")
     assert len(_rows(download.value.path())) == 7
     assert Export.objects.filter(status=Export.Status.DONE).count() == 2
+    context.close()
+
+
+def test_an_anonymous_surveys_waiting_responses_are_said_on_its_page(browser, live_server, axe_check):
+    earning_rules_ensure_defaults()
+    staff_permissions_sync_all()
+    built = survey_build(anonymous=True, slug="anonyme")
+    for _n in range(3):
+        respond(built, "M1", "fr", PLAIN)
+    context, page = _staff_page(browser, live_server)
+    page.goto(f"{live_server.url}/equipe/enquetes/")
+    assert page.get_by_role("cell", name=re.compile(r"^3 dont 3 en attente d.écriture$")).is_visible()
+    axe_check(page, "list of surveys with responses waiting")
+    page.get_by_role("link", name="Nos cartels sont-ils clairs ?").click()
+    note = page.get_by_role("status").filter(has_text="3 membres ont répondu.")
+    assert note.is_visible() and "au plus tard à la clôture" in note.inner_text()
+    axe_check(page, "anonymous results with responses waiting")
     context.close()

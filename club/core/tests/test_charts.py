@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from club.core.charts import Bar, StackedRow, bar_chart, column_chart, heat_level, stacked_chart
+from club.core.charts import Bar, StackedRow, bar_chart, column_chart, heat_level, percent_text, stacked_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -75,7 +75,7 @@ def test_a_stacked_chart_splits_each_row_by_share_with_a_legend():
                 if re.fullmatch(r"chart-seg-\d", rect.get("class") or "") and rect.get("height") == "20"]  # fmt: skip
     assert segments == [("chart-seg-0", 360.0), ("chart-seg-1", 120.0)]  # 75 % and 25 % of 480
     title = root.find(f"{SVG}title").text
-    assert title.startswith("Cartels. Lisibles : Oui 75 %, Bof 25 %, Non 0 %")
+    assert title.startswith("Cartels. Lisibles : Oui 75\u202f%, Bof 25\u202f%, Non 0\u202f%")
     legend = [text.text for text in root.iter(f"{SVG}text")][-3:]
     assert legend == ["Oui", "Bof", "Non"]
 
@@ -85,3 +85,33 @@ def test_a_stacked_chart_splits_each_row_by_share_with_a_legend():
 )
 def test_heat_levels_go_by_fifths(share, level):
     assert heat_level(share) == level
+
+
+# How wide DejaVu Sans Bold (system-ui's fallback on Linux) draws a value at 14 px: digits and most lowercase
+# letters up to 0.7 em, "%" 1.0 em, "m" 1.04 em.
+def _drawn_width(text: str) -> float:
+    return sum({"%": 14.0, "m": 14.6}.get(char, 9.75) for char in text)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [["1,96", "2,00", "2,04"], ["rang moyen 2,04", "rang moyen 12,50"], ["1042 (100,0\u202f%)", "7 (0,7\u202f%)"],
+     ["12 345 (100,0\u202f%)"], ["3 (75 %)"]],
+)  # fmt: skip
+def test_the_text_beside_the_bars_stays_inside_the_drawing(texts):
+    root = _parse(bar_chart(chart_id="c", title="t", bars=[Bar(f"L{n}", n + 1, text) for n, text in enumerate(texts)]))
+    view_width = float(root.get("viewBox").split()[2])
+    for node in root.iter(f"{SVG}text"):
+        if node.get("class") == "chart-value":
+            assert float(node.get("x")) + _drawn_width(node.text) <= view_width, node.text
+    tracks = _widths(root, "chart-track")
+    assert min(tracks) >= 240  # the bars keep their room
+
+
+def test_percentages_are_written_as_the_language_does():
+    with translation.override("fr"):
+        assert percent_text(64.2857) == "64,3\u202f%"  # a narrow no-break space, a decimal comma
+        assert percent_text(50, 0) == "50\u202f%"
+    with translation.override("en"):
+        assert percent_text(64.2857) == "64.3%"
+        assert percent_text(100, 0) == "100%"
