@@ -69,3 +69,48 @@ def test_bounds_are_ordered_and_a_maximum_of_choices_is_at_least_one():
     _refused(lambda: _question(survey, kind=Question.Kind.NUMBER, min_value=10, max_value=1))
     _refused(lambda: _question(survey, kind=Question.Kind.MULTIPLE, max_choices=0))
     assert _question(survey, kind=Question.Kind.NUMBER, min_value=1, max_value=10).max_value == 10
+
+
+def _two_surveys_with_a_response():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.models import Choice, MatrixRow, Question, Submission, SurveyPage
+
+    now = timezone.now()
+    built = []
+    for slug in ("une", "autre"):
+        survey = Survey.objects.create(slug=slug, title=slug, opens_at=now, closes_at=now + timedelta(days=1))
+        page = SurveyPage.objects.create(survey=survey, position=1)
+        question = Question.objects.create(page=page, position=1, kind=Question.Kind.LIKERT, text="Q")
+        choice = Choice.objects.create(question=question, position=1, label="Oui")
+        row = MatrixRow.objects.create(question=question, position=1, label="Ligne")
+        submission = Submission.objects.create(survey=survey, submitted_on=now.date())
+        built.append((question, choice, row, submission))
+    return built
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wrong", ["choice", "row", "survey"])
+def test_the_database_refuses_an_answer_that_does_not_belong(wrong):
+    """Bypassing the services (bulk_create writes what it is given): the trigger refuses the row."""
+    from django.db import IntegrityError, transaction
+
+    from surveys.models import Answer
+
+    (question, choice, row, submission), (other_question, other_choice, other_row, _other) = (
+        _two_surveys_with_a_response()
+    )
+    fields = {"submission": submission, "question": question, "choice": choice, "row": row}
+    fields.update(
+        {
+            "choice": {"choice": other_choice},
+            "row": {"row": other_row},
+            "survey": {"question": other_question, "choice": other_choice, "row": other_row},
+        }[wrong]
+    )
+    Answer.objects.create(submission=submission, question=question, choice=choice, row=row)  # the right one passes
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.bulk_create([Answer(**fields)])
+    assert Answer.objects.count() == 1
