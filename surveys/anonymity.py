@@ -34,6 +34,7 @@ import hashlib
 import json
 import logging
 import random
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -41,6 +42,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from surveys.answers import AnswerRow
 from surveys.models import Answer, PendingResponse, Question, Submission, Survey
 from surveys.tallies import tallies_add
 
@@ -61,7 +63,7 @@ def _fernet() -> MultiFernet:
     return MultiFernet(keys)
 
 
-def response_seal(*, rows: list[Answer], day: date) -> bytes:
+def response_seal(*, rows: Sequence[AnswerRow | Answer], day: date) -> bytes:
     answers = [[getattr(row, name) for name in _FIELDS] + [row.date.isoformat() if row.date else None] for row in rows]
     return _fernet().encrypt(json.dumps({"day": day.isoformat(), "answers": answers}).encode())
 
@@ -77,7 +79,7 @@ def _unseal(sealed: bytes | memoryview, questions: dict[int, Question]) -> tuple
     return date.fromisoformat(data["day"]), rows
 
 
-def anonymous_response_pend(*, survey: Survey, rows: list[Answer], day: date) -> None:
+def anonymous_response_pend(*, survey: Survey, rows: Sequence[AnswerRow | Answer], day: date) -> None:
     """Keep one anonymous response sealed, in the caller's (the member's) transaction."""
     PendingResponse.objects.create(survey=survey, sealed=response_seal(rows=rows, day=day))
 

@@ -19,6 +19,15 @@ class SurveysConfig(AppConfig):
 
         reference_resolver_register("surveys.participation", participation_names)
         survey_audiences_register()
+        # Any change to a survey's structure, by any path, makes the cached answer rules stale.
+        from django.db.models.signals import post_delete, post_save
+
+        from surveys.models import Choice, MatrixRow, Question, Survey, SurveyPage
+
+        for model in (Survey, SurveyPage, Question, Choice, MatrixRow):
+            name = model.__name__
+            post_save.connect(_structure_changed, sender=model, dispatch_uid=f"surveys_rules_{name}_saved")
+            post_delete.connect(_structure_changed, sender=model, dispatch_uid=f"surveys_rules_{name}_deleted")
         earning_way_register(
             Reason.SURVEY_ANSWERED,
             url_name="participate:hub",
@@ -29,3 +38,9 @@ class SurveysConfig(AppConfig):
             url_name="participate:hub",
             how=_("Votez aux sondages rapides, sur « Mon club » ou dans « Participer »."),
         )
+
+
+def _structure_changed(sender, **kwargs):
+    from surveys.answers import structures_changed
+
+    structures_changed()

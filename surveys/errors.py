@@ -27,3 +27,11 @@ class AlreadyAnswered(DomainError):
     code = "already_answered"
     message = _("Vous avez déjà répondu à cette enquête : merci !")
     status = 409
+
+
+class SurveyChanged(DomainError):
+    """The survey's questions or choices changed while the member answered (a choice picked no longer exists)."""
+
+    code = "survey_changed"
+    message = _("Cette enquête vient d'être modifiée : rechargez la page.")
+    status = 409

@@ -43,10 +43,16 @@ def survey_audience(*, survey: Survey) -> QuerySet[Member]:
 
 
 def surveys_meant_for(surveys: QuerySet[Survey], member: Member) -> QuerySet[Survey]:
-    """Only the surveys whose audience includes the member (in SQL, no query per survey)."""
-    return surveys.filter(audience=Survey.Audience.ALL) | surveys.filter(
-        audience=Survey.Audience.MUSEUM_FANS, audience_museums=member.favourite_museum_id
-    )
+    """Only the surveys whose audience includes the member (in SQL, no query per survey).
+
+    A member without a favourite museum is no museum's fan: the surveys for
+    all members only (filtering on a null museum would match the fans' surveys
+    that name no museum).
+    """
+    for_all = surveys.filter(audience=Survey.Audience.ALL)
+    if member.favourite_museum_id is None:
+        return for_all
+    return for_all | surveys.filter(audience=Survey.Audience.MUSEUM_FANS, audience_museums=member.favourite_museum_id)
 
 
 def surveys_open_for(*, member: Member, kind: str | None = None, now: datetime | None = None) -> list[Survey]:

@@ -22,10 +22,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from surveys.answers import MAX_ANSWERS, NPS_RANGE, OTHER_TEXT_LIMIT, RATING_RANGE, SHORT_TEXT_LIMIT, AnswersInvalid
+from surveys.answers import (
+    INTEGER_RANGE,
+    INVALID_CHARACTER,
+    MAX_ANSWERS,
+    NPS_RANGE,
+    OTHER_TEXT_LIMIT,
+    OUT_OF_RANGE,
+    RATING_RANGE,
+    SHORT_TEXT_LIMIT,
+    AnswersInvalid,
+    text_storable,
+)
 from surveys.models import Question, Survey
 
-INTEGER_RANGE = (-(2**31), 2**31 - 1)  # the answer and id columns an integer may end up in
 MAX_DEPTH = 3  # containers within one answer: a list of {"choice", "other"} objects is 2
 MAX_ITEMS = MAX_ANSWERS  # values within one answer (choices picked, rows, ranks)
 
@@ -39,21 +49,9 @@ STATES = [
 UNREADABLE = _("Les réponses sont illisibles.")
 TOO_MANY = _("Trop de réponses pour cette enquête.")
 SHAPELESS = _("Cette réponse n'a pas la forme attendue.")
-FORBIDDEN_CHARACTER = _("Ce texte contient un caractère non autorisé.")
-OUT_OF_RANGE = _("Ce nombre est hors des limites acceptées.")
+FORBIDDEN_CHARACTER = INVALID_CHARACTER  # the page's message too (`surveys.answers`)
 ONE_OF_CHOICE_OR_ANSWER = _("Indiquez soit un choix, soit une réponse.")
 NO_QUESTION = _("Ce sondage n'a pas encore de question.")
-
-
-def _storable(text: str) -> bool:
-    """Text PostgreSQL can store and JSON output can encode: no NUL, no lone surrogate."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _problem(value) -> str | None:
@@ -68,13 +66,13 @@ def _problem(value) -> str | None:
             if depth >= MAX_DEPTH or len(item) > MAX_ITEMS:
                 return str(SHAPELESS)
             if isinstance(item, dict):
-                if not all(_storable(key) for key in item):
+                if not all(text_storable(key) for key in item):
                     return str(FORBIDDEN_CHARACTER)
                 stack.extend((child, depth + 1) for child in item.values())
             else:
                 stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, str):
-            if not _storable(item):
+            if not text_storable(item):
                 return str(FORBIDDEN_CHARACTER)
         elif isinstance(item, bool) or item is None:
             continue
@@ -97,7 +95,7 @@ def answers_screen(answers: dict) -> dict:
     """
     if len(answers) > MAX_ANSWERS:
         raise AnswersInvalid(details={"errors": {"answers": str(TOO_MANY)}})
-    if not all(_storable(key) for key in answers):
+    if not all(text_storable(key) for key in answers):
         raise AnswersInvalid(details={"errors": {"answers": str(UNREADABLE)}})
     errors = {key: problem for key, value in answers.items() if (problem := _problem(value))}
     if errors:

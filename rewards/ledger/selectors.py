@@ -207,12 +207,21 @@ class AwardOutcome:
 def award_outcome(
     *, member: Member, action: str, entry: LedgerEntry | None, now: datetime | None = None
 ) -> AwardOutcome:
-    """Explain the result of `points_award` for `member` (two queries at most: the rule, and the count when capped)."""
+    """Explain the result of `points_award` for `member`.
+
+    No query for an award just paid: the rule is the one `points_award`
+    applied (kept on the entry), the balance the entry's `balance_after`
+    (the balance right after it). Otherwise the rule comes from the awards'
+    short cache; a repeat reads the balance; a reached cap also counts the
+    period's awards (two queries).
+    """
+    from rewards.ledger.services import PAID_UNDER, _rule_for
+
     now = now or timezone.now()
-    rule = EarningRule.objects.filter(action=action).first()
+    fresh = entry is not None and entry.paid_now
+    rule = vars(entry)[PAID_UNDER] if entry is not None and PAID_UNDER in vars(entry) else _rule_for(action)
     cap_count = rule.cap_count if rule else None
     cap_period = rule.cap_period if rule else ""
-    fresh = entry is not None and entry.paid_now
     capped = False
     if entry is None and rule is not None and rule.is_active and cap_count is not None:
         start = period_start(rule.cap_period, now)
@@ -224,7 +233,7 @@ def award_outcome(
         action=action,
         label=str(Reason(action).label),
         paid=entry.amount if entry is not None and fresh else 0,
-        balance=balance_of(member=member),
+        balance=entry.balance_after if entry is not None and fresh else balance_of(member=member),
         capped=capped,
         repeat=entry is not None and not fresh,
         cap_count=cap_count,

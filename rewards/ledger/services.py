@@ -10,9 +10,9 @@ Locking: every write that moves a member's points locks that member's
 `Account` row first, then (for the shop) the gift or seat row, always in that
 order, under `SET LOCAL lock_timeout` on PostgreSQL (`club.core.locks`). A lock
 that cannot be had in time becomes `LockTimeout` ("try again"), never a 500.
-These functions use plain `atomic()` and join their caller's transaction; the
-durable transaction belongs to the outermost boundary (a view, a task, a
-command).
+These functions use plain `atomic()` and join their caller's transaction
+(`points_award` without a savepoint: see its docstring); the durable
+transaction belongs to the outermost boundary (a view, a task, a command).
 
 After an award commits, the hooks registered with
 `rewards.ledger.registries.after_award_register` are called with the entry.
@@ -227,6 +227,7 @@ def points_refund(
 
 
 _RULE_CACHE_SECONDS = 60
+PAID_UNDER = "paid_under_rule"  # on an entry `points_award` has just paid: the earning rule (or None) it applied
 
 
 def _rule_for(action: str) -> EarningRule | None:
@@ -254,28 +255,29 @@ def earning_rule_save(*, rule: EarningRule) -> EarningRule:
     return rule
 
 
-class _NotPaid(Exception):
-    """Rolls an award back: the source already paid, or the cap is reached."""
-
-
-def _account_add(cursor, *, member_id: int, amount: int, now: datetime) -> int:
-    """Add to the balance and return it, locking the account row in one statement."""
-    sql = (
-        f"UPDATE {Account._meta.db_table} SET balance = balance + %s, updated_at = %s "
-        "WHERE member_id = %s RETURNING balance"
-    )
-    params = [amount, connection.ops.adapt_datetimefield_value(now), member_id]
-    if connection.vendor == "postgresql":
-        # One round trip: bound the lock wait, then take the lock by updating the row.
-        cursor.execute(f"{lock_timeout_sql()}; {sql}", params)
-    else:
-        cursor.execute(sql, params)
-    row = cursor.fetchone()
-    if row is None:  # first points of this member: create the account, then add
-        Account.objects.bulk_create([Account(member_id=member_id)], ignore_conflicts=True)
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0]
+# Fixed table and column names. The account row is the member's lock: adding to it (creating it
+# on the first points) takes the lock; the entry's `balance_after` is read back from it.
+_ACCOUNT_ADD = (
+    "INSERT INTO ledger_account (member_id, balance, updated_at) VALUES (%s, %s, %s) "
+    "ON CONFLICT (member_id) DO UPDATE SET balance = ledger_account.balance + excluded.balance, "
+    "updated_at = excluded.updated_at"
+)
+_ENTRY_INSERT = (
+    "INSERT INTO ledger_ledgerentry (member_id, amount, reason, reference, subject, balance_after, note, created_at) "
+    "SELECT %s, %s, %s, %s, %s, (SELECT balance FROM ledger_account WHERE member_id = %s), '', %s WHERE {cap} "
+    "ON CONFLICT (member_id, reason, reference) DO NOTHING RETURNING id, balance_after"
+)
+_LOT_INSERT = (
+    "INSERT INTO ledger_pointslot (member_id, entry_id, amount, remaining, expires_at, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+# PostgreSQL: the lock wait bounded, the account, then the entry and its lot, in one round trip.
+_AWARD = (
+    "{lock_timeout}; " + _ACCOUNT_ADD + "; WITH entry AS (" + _ENTRY_INSERT + "), "
+    "lot AS (INSERT INTO ledger_pointslot (member_id, entry_id, amount, remaining, expires_at, created_at) "
+    "SELECT %s, id, %s, %s, %s, %s FROM entry) "
+    "SELECT id, balance_after FROM entry"
+)
 
 
 def _cap_condition(rule: EarningRule | None, *, member_id: int, now: datetime) -> tuple[str, list]:
@@ -291,27 +293,36 @@ def _cap_condition(rule: EarningRule | None, *, member_id: int, now: datetime) -
     return f"{sql}) < %s", [*params, rule.cap_count]
 
 
-def _insert_award(cursor, *, rule, member_id, amount, reason, reference, subject, balance_after, now) -> int | None:
-    """The entry and its lot; None when this source already paid or the cap is reached."""
+def _award_write(cursor, *, rule, member_id, amount, reason, reference, subject, now) -> tuple[int, int] | None:
+    """Add to the balance under the account's lock, then the entry and its lot while the cap leaves room and
+    the source has not paid: (entry id, balance after), or None.
+
+    On PostgreSQL in one round trip: the statements of one query string run one
+    after the other, each with a snapshot of its own, so the cap is counted
+    once the lock is held, as with one round trip per statement.
+    """
     created = connection.ops.adapt_datetimefield_value(now)
+    expires = connection.ops.adapt_datetimefield_value(_expiry_for(now))
     cap_sql, cap_params = _cap_condition(rule, member_id=member_id, now=now)
-    cursor.execute(
-        f"INSERT INTO {LedgerEntry._meta.db_table} "
-        "(member_id, amount, reason, reference, subject, balance_after, note, created_at) "
-        f"SELECT %s, %s, %s, %s, %s, %s, '', %s WHERE {cap_sql} "
-        "ON CONFLICT (member_id, reason, reference) DO NOTHING RETURNING id",
-        [member_id, amount, reason, reference, subject[:200], balance_after, created, *cap_params],
-    )
+    account_params = [member_id, amount, created]
+    entry_params = [member_id, amount, reason, reference, subject[:200], member_id, created, *cap_params]
+    if connection.vendor == "postgresql":
+        sql = _AWARD.format(lock_timeout=lock_timeout_sql(), cap=cap_sql)
+        cursor.execute(sql, [*account_params, *entry_params, member_id, amount, amount, expires, created])
+        row = cursor.fetchone()
+        return (row[0], row[1]) if row else None
+    cursor.execute(_ACCOUNT_ADD, account_params)
+    cursor.execute(_ENTRY_INSERT.format(cap=cap_sql), entry_params)
     row = cursor.fetchone()
     if row is None:
         return None
-    expires_at = _expiry_for(now)
-    cursor.execute(
-        f"INSERT INTO {PointsLot._meta.db_table} (member_id, entry_id, amount, remaining, expires_at, created_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s)",
-        [member_id, row[0], amount, amount, connection.ops.adapt_datetimefield_value(expires_at), created],
-    )
-    return row[0]
+    cursor.execute(_LOT_INSERT, [member_id, row[0], amount, amount, expires, created])
+    return row[0], row[1]
+
+
+def _account_give_back(cursor, *, member_id: int, amount: int) -> None:
+    """Undo the addition of an award that paid nothing (the lock is still held: the balance is as it was)."""
+    cursor.execute("UPDATE ledger_account SET balance = balance - %s WHERE member_id = %s", [amount, member_id])
 
 
 def points_award(
@@ -331,10 +342,15 @@ def points_award(
     rule is off or its cap is reached.
 
     This is the hottest write of the club (every survey, quiz, vote and check-in
-    pays through it), so it takes the lock and moves the balance in one
-    statement, inserts the entry only while the cap leaves room and the unique
-    constraint sees no earlier award of the source, and rolls back in the rare
-    case of a repeat or a reached cap.
+    pays through it), so on PostgreSQL it is one round trip (`_award_write`):
+    the lock taken by moving the balance, then the entry and its lot inserted
+    only while the cap leaves room and the unique constraint sees no earlier
+    award of the source. In the rare case of a repeat or a reached cap it
+    gives the balance back under the same lock (only the account's
+    `updated_at` keeps the time of the attempt) rather than paying for a
+    savepoint on every award. It joins the caller's transaction without a
+    savepoint, so an error (a lock that timed out) rolls that whole
+    transaction back: call it from within the boundary that would.
     """
     if action not in EARNING_ACTIONS:
         raise UnknownAction(details={"action": action})
@@ -345,24 +361,24 @@ def points_award(
     points = amount if amount is not None else (rule.points if rule else 0)
     if points <= 0:
         return None
-    try:
-        with transaction.atomic(), bounded_locks(set_timeout=False), connection.cursor() as cursor:
-            balance = _account_add(cursor, member_id=member.pk, amount=points, now=now)
-            entry_id = _insert_award(
-                cursor,
-                rule=rule,
-                member_id=member.pk,
-                amount=points,
-                reason=action,
-                reference=reference,
-                subject=subject,
-                balance_after=balance,
-                now=now,
-            )
-            if entry_id is None:
-                raise _NotPaid
-    except _NotPaid:
+    # No savepoint: an award that pays nothing gives the balance back itself, under the lock it
+    # holds; an error rolls back the caller's transaction (the boundary's business) with it.
+    with transaction.atomic(savepoint=False), bounded_locks(set_timeout=False), connection.cursor() as cursor:
+        paid = _award_write(
+            cursor,
+            rule=rule,
+            member_id=member.pk,
+            amount=points,
+            reason=action,
+            reference=reference,
+            subject=subject,
+            now=now,
+        )
+        if paid is None:
+            _account_give_back(cursor, member_id=member.pk, amount=points)
+    if paid is None:
         return LedgerEntry.objects.filter(member_id=member.pk, reason=action, reference=reference).first()
+    entry_id, balance = paid
     entry = LedgerEntry(
         id=entry_id,
         member_id=member.pk,
@@ -374,6 +390,7 @@ def points_award(
         created_at=now,
     )
     entry.paid_now = True
+    vars(entry)[PAID_UNDER] = rule  # what `award_outcome` explains it with, without reading the rule again
     if after_award_hooks():
         transaction.on_commit(partial(after_award_run, entry))
     return entry

@@ -160,3 +160,49 @@ def test_missing_required_unknown_questions_and_floods_are_refused(survey):
     assert "demande une réponse" in errors[str(q["rating"].pk)] and "ne fait pas partie" in errors["424242"]
     assert "Trop de réponses" in _errors(structure, {str(i): 1 for i in range(10_000)})["answers"]
     assert "illisibles" in _errors(structure, ["not", "a", "mapping"])["answers"]
+
+
+@pytest.mark.parametrize("value", [2**31, -(2**31) - 1, "9" * 40, "-" + "9" * 40])
+def test_a_number_without_bounds_still_fits_the_database_column(survey, value):
+    survey, q = survey
+    number = Question.objects.create(page=q["age"].page, position=99, kind=K.NUMBER, text="Combien ?")
+    refused = _errors(structure_of(survey), {**_valid(q), str(number.pk): value})[str(number.pk)]
+    assert "hors des limites" in refused
+    rows = answers_check(structure_of(survey), {**_valid(q), str(number.pk): 2**31 - 1})
+    assert [row.number for row in rows if row.question_id == number.pk] == [2**31 - 1]
+
+
+def test_a_number_with_one_bound_is_refused_beyond_the_column_with_the_same_message(survey):
+    survey, q = survey
+    q["age"].max_value = None
+    q["age"].save()
+    assert "hors des limites" in _errors(structure_of(survey), {**_valid(q), str(q["age"].pk): 2**40})[str(q["age"].pk)]
+    assert "au moins 15" in _errors(structure_of(survey), {**_valid(q), str(q["age"].pk): 3})[str(q["age"].pk)]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("name", "Cam\x00ille"), ("name", "\ud800"), ("clear", {"choice": "other", "other": "Trop\x00petits"})],
+)
+def test_text_the_database_cannot_store_is_refused(survey, name, value):
+    survey, q = survey
+    if isinstance(value, dict):
+        value = {**value, "choice": _choice(q["clear"], "Autre")}
+    assert "caractère invalide" in _errors(structure_of(survey), {**_valid(q), str(q[name].pk): value})[str(q[name].pk)]
+
+
+@pytest.mark.parametrize("value", ["²", "--5", "٣", "4.0", " 4 ", "+4"])
+def test_odd_digits_are_refused_like_any_text_that_is_not_a_whole_number(survey, value):
+    survey, q = survey
+    answers = {**_valid(q), str(q["rating"].pk): value}
+    if value.strip() == "4":
+        assert any(row.number == 4 for row in answers_check(structure_of(survey), answers))
+        return
+    assert "nombre entier" in _errors(structure_of(survey), answers)[str(q["rating"].pk)]
+    # As a choice or a matrix row, the same texts pick nothing (no error of the server).
+    assert (
+        "ne fait pas partie"
+        in _errors(structure_of(survey), {**_valid(q), str(q["clear"].pk): value})[str(q["clear"].pk)]
+    )
+    matrix = {**_valid(q), str(q["matrix"].pk): {value: _choice(q["matrix"], "D'accord")}}
+    assert "ligne ne fait pas partie" in _errors(structure_of(survey), matrix)[str(q["matrix"].pk)]

@@ -60,7 +60,7 @@ def test_mon_club_says_what_is_within_reach_now_and_what_comes_next(client, memb
     assert reverse("ledger:earn") in page
 
 
-def test_a_paying_page_says_the_points_or_that_the_cap_is_reached_never_zero(give):
+def test_a_paying_page_says_the_points_or_that_the_cap_is_reached_never_zero(give, django_assert_num_queries):
     from django.template.loader import render_to_string
 
     from rewards.ledger.models import Reason
@@ -70,8 +70,10 @@ def test_a_paying_page_says_the_points_or_that_the_cap_is_reached_never_zero(giv
     for _ in range(2):
         give(member, 40, action=Reason.SURVEY_ANSWERED)
     third = give(member, 40, action=Reason.SURVEY_ANSWERED)
-    paid = award_outcome(member=member, action=Reason.SURVEY_ANSWERED, entry=third)
+    with django_assert_num_queries(0):  # the rule it was paid under and the balance after it come with the entry
+        paid = award_outcome(member=member, action=Reason.SURVEY_ANSWERED, entry=third)
     assert (paid.paid, paid.capped, paid.repeat) == (40, False, False)
+    assert (paid.balance, paid.cap_count, paid.cap_period) == (120, 3, "day")
     assert "+40 points" in render_to_string("includes/points_outcome.html", {"outcome": paid})
     fourth = give(member, 40, action=Reason.SURVEY_ANSWERED)  # the daily cap is 3
     assert fourth is None

@@ -79,3 +79,20 @@ def test_rule_edited_in_the_admin_applies_to_the_next_award(admin_client, member
     data = {"action": "poll_answered", "points": "33", "cap_count": "", "cap_period": "day", "is_active": "on"}
     assert admin_client.post(url, data).status_code == 302
     assert ledger_services.points_award(member=member, action=Reason.POLL_ANSWERED, reference="p:2").amount == 33
+
+
+def test_an_award_that_pays_nothing_changes_nothing_and_spends_no_savepoint(member, ledger_is_consistent):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    first = ledger_services.points_award(member=member, action=Reason.QUIZ_PASSED, reference="surveys.quiz:8")
+    EarningRule.objects.filter(action="museum_checkin").update(points=25, cap_count=1, cap_period="day")
+    ledger_services.points_award(member=member, action="museum_checkin", reference="c:1")
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        again = ledger_services.points_award(member=member, action=Reason.QUIZ_PASSED, reference="surveys.quiz:8")
+        capped = ledger_services.points_award(member=member, action="museum_checkin", reference="c:2")
+        assert balance_of(member=member) == first.amount + 25  # the caller's transaction goes on
+    assert again.pk == first.pk and capped is None
+    assert not [query for query in queries if "SAVEPOINT" in query["sql"]]
+    assert LedgerEntry.objects.filter(member=member).count() == PointsLot.objects.filter(member=member).count() == 2
+    ledger_is_consistent()
