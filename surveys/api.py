@@ -148,7 +148,11 @@ def _attach_structure(survey: Survey) -> None:
 
 
 class _MemberSurveys(viewsets.GenericViewSet):
-    """What surveys and polls share: one of mine found once per request, bodies read once, JSON only."""
+    """What surveys and polls share: one of mine found once per request, bodies read once, JSON only.
+
+    Each subclass reads its own body's answers with `answers()` (a response's
+    answers, or a vote as the answers of the poll's question).
+    """
 
     kind: str
     permission_classes = [permissions.IsAuthenticated]
@@ -218,9 +222,6 @@ class _MemberSurveys(viewsets.GenericViewSet):
             if isinstance(data, dict)
             else None
         )
-
-    def answers(self) -> dict:
-        raise NotImplementedError
 
     def _outcome(self, entry) -> dict:
         """What a response paid, as `award_outcome` explains it: points, balance, capped."""
