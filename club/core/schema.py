@@ -120,6 +120,9 @@ def add_error_responses(result, generator, request, public):
         responses = operation.setdefault("responses", {})
         action = _action(callback, method)
         described = getattr(action, "error_responses", {})
+        # Any address may exceed the HTTP server's request-line limit (gunicorn: 4,094 bytes); it answers
+        # 414 itself, in HTML, before the app sees the request.
+        responses.setdefault("414", {"description": "URI too long: refused by the HTTP server before the app."})
         for status in sorted(_statuses(callback.cls, method, path, action) | set(described)):
             responses.setdefault(
                 str(status),
