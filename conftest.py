@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from club.core.memo import memos_clear
 from club.core.testing import hung_listener
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
@@ -51,6 +52,7 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    memos_clear()
     # Tasks run in-process unless a test is about Celery itself (those start a real
     # worker, or point the app at a broken broker on purpose).
     from club.celery import app as celery_app
@@ -61,6 +63,7 @@ def _test_settings(settings, tmp_path):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    memos_clear()
     translation.deactivate()
     celery_app.conf.task_always_eager = eager
 

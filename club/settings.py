@@ -259,6 +259,8 @@ CACHES = {
     if env("CACHE_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "club.core.cache.ClubRedisCache"  # one Redis client per process (see there)
 
 # --- Celery (broker: Redis; no REDIS_URL means tasks run eagerly in-process) ---
 REDIS_URL = env("REDIS_URL", default="")

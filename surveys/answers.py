@@ -4,7 +4,7 @@
 once (three queries, whatever their number), as model instances for the pages
 and results that draw them. What checking needs of it is `SurveyRules`, plain
 data (`rules_of(structure)`, no query): `survey_rules(survey)` keeps it in the
-cache between requests, so storing a response reads no structure at all.
+memory between requests, so storing a response reads no structure at all.
 `answer_rows(rules, answers)` checks a whole response and returns the rows to
 insert (`AnswerRow`, plain tuples); `answers_check(structure, answers)` does
 the same for a structure already read and returns unsaved `Answer`s. Both
@@ -12,15 +12,15 @@ raise `AnswersInvalid` with one message per question, so a page shows each
 next to its question and keeps what was typed, and the API answers a 400 with
 the same details.
 
-The cached rules are keyed by survey and language (a refusal names an
-"Autre (précisez)" choice in the reader's language) and stamped with a version
-that any save or deletion of a survey, page, question, choice or matrix row
-replaces (`structures_changed`, connected in `surveys.apps`): at once, and
-again when that transaction commits, so a request that read the structure in
-between keeps its copy under the old version, which is never read. With a
-cache shared by every process (Redis) a change is seen at once everywhere;
-with a cache per process, within `RULES_CACHE_SECONDS`. A choice deleted
-meanwhile cannot be stored: `surveys.services` then says the survey changed.
+The rules are kept in each process's memory (`club.core.memo`), keyed by
+survey, language (a refusal names an "Autre (précisez)" choice in the reader's
+language) and the survey row's `structure_version`, which any save or deletion
+of a page, question, choice or matrix row replaces in its own transaction
+(signals in `surveys.apps`). A request reads the survey row anyway, so it never
+uses rules older than the last committed change, and reading them costs no
+round trip (a shared cache would cost one, and an unpickling, per response).
+A choice deleted behind the signals (raw SQL) cannot be stored either: the
+database refuses the answer and `surveys.services` says the survey changed.
 
 A response is a mapping from question id (as text, as JSON keys are) to:
 - single, dropdown, image choice: a choice id, or `{"choice": id, "other": "…"}`
@@ -39,16 +39,15 @@ was answered with its choice; an answer to a hidden question is refused, and
 
 import datetime
 import json
-import secrets
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from club.core.errors import DomainError
+from club.core.memo import Memo
 from surveys.models import Answer, Choice, MatrixRow, Question, Survey
 
 MAX_ANSWERS = 500  # more keys than any survey has questions: refused before anything is read
@@ -57,7 +56,6 @@ OTHER_TEXT_LIMIT = 200
 RATING_RANGE = (1, 5)
 NPS_RANGE = (0, 10)
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # the integer columns an answer (or an id) is stored in
-RULES_CACHE_SECONDS = 60
 
 INVALID_CHARACTER = _("Ce texte contient un caractère invalide.")
 OUT_OF_RANGE = _("Ce nombre est hors des limites acceptées.")
@@ -160,42 +158,30 @@ def rules_of(structure: Structure) -> SurveyRules:
     )
 
 
-_VERSION_KEY = "surveys:rules:version"
-
-
-def _rules_key(survey_id: int) -> str:
-    return f"surveys:rules:{survey_id}:{get_language() or ''}"
-
-
-def _version_replace() -> None:
-    cache.set(_VERSION_KEY, secrets.token_hex(8), None)
+_rules_here = Memo(seconds=None, max_entries=256)  # keyed by survey, structure version and language
 
 
 def structures_changed() -> None:
-    """Some survey's structure changed: every cached `SurveyRules` is stale, now and once this commits."""
-    _version_replace()
-    transaction.on_commit(_version_replace)
+    """Some structure changed, or was found stale: this process forgets every rules it keeps, now and at commit.
+
+    (Other processes see the change by the survey's `structure_version`, which
+    the change replaced in its own transaction.)
+    """
+    _rules_here.clear()
+    transaction.on_commit(_rules_here.clear)
 
 
 def survey_rules(survey: Survey) -> SurveyRules:
-    """The survey's rules: one cache read, or the three queries of `structure_of` once per version.
+    """The survey's rules: kept in this process, or the three queries of `structure_of` once per version.
 
-    The version is read before the structure, so rules read while a change
-    was being written are kept under the version that change replaces.
+    The version is the survey row's `structure_version`, read with the row by
+    the request: a change committed before that read is always seen.
     """
-    key = _rules_key(survey.pk)
-    found = cache.get_many([_VERSION_KEY, key])
-    version = found.get(_VERSION_KEY)
-    kept = found.get(key)
-    if version is not None and kept is not None and kept[0] == version:
-        return kept[1]
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(_VERSION_KEY, version, None):
-            version = cache.get(_VERSION_KEY)
-    rules = rules_of(structure_of(survey))
-    if version is not None:
-        cache.set(key, (version, rules), RULES_CACHE_SECONDS)
+    key = (survey.pk, survey.structure_version, get_language() or "")
+    rules = _rules_here.get(key)
+    if rules is None:
+        rules = rules_of(structure_of(survey))
+        _rules_here.set(key, rules)
     return rules
 
 

@@ -57,6 +57,7 @@ from surveys.serializers import (
     VoteOutcomeSerializer,
     VoteWriteSerializer,
     answers_screen,
+    outcome_data,
 )
 
 _SURVEY_ROW = "SELECT * FROM surveys_survey WHERE id = %s AND kind = %s"  # a write's survey (fixed names)
@@ -226,7 +227,7 @@ class _MemberSurveys(viewsets.GenericViewSet):
     def _outcome(self, entry) -> dict:
         """What a response paid, as `award_outcome` explains it: points, balance, capped."""
         outcome = award_outcome(member=self.request.user, action=survey_action(survey=self.survey()), entry=entry)
-        return dict(OutcomeSerializer(outcome).data)
+        return outcome_data(outcome)
 
 
 def _checked_before_the_key(method):
@@ -261,9 +262,13 @@ class SurveyViewSet(_MemberSurveys):
 
     def answers(self) -> dict:
         if not hasattr(self, "_answers"):
-            body = ResponseWriteSerializer(data=self.request.data)
-            body.is_valid(raise_exception=True)
-            self._answers = answers_screen(body.validated_data["answers"])
+            data = self.request.data
+            answers = data.get("answers") if isinstance(data, dict) else None
+            if not isinstance(answers, dict):  # the serializer words the refusal (a JSON body's keys are text)
+                body = ResponseWriteSerializer(data=data)
+                body.is_valid(raise_exception=True)
+                answers = body.validated_data["answers"]
+            self._answers = answers_screen(answers)
         return self._answers
 
     @extend_schema(responses=SurveySummarySerializer(many=True))

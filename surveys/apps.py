@@ -40,7 +40,20 @@ class SurveysConfig(AppConfig):
         )
 
 
-def _structure_changed(sender, **kwargs):
-    from surveys.answers import structures_changed
+def _structure_changed(sender, instance, **kwargs):
+    """A survey's structure changed: its version replaced, so every process reads its rules again."""
+    from django.db.models import F
 
+    from surveys.answers import structures_changed
+    from surveys.models import Survey, SurveyPage
+
+    if sender is SurveyPage:
+        surveys = Survey.objects.filter(pk=instance.survey_id)
+    elif sender.__name__ == "Question":
+        surveys = Survey.objects.filter(pages=instance.page_id)
+    elif sender is not Survey:  # a choice or a matrix row
+        surveys = Survey.objects.filter(pages__questions=instance.question_id)
+    else:
+        surveys = Survey.objects.none()
+    surveys.update(structure_version=F("structure_version") + 1)
     structures_changed()

@@ -280,6 +280,11 @@ class OutcomeSerializer(serializers.Serializer):
     capped = serializers.BooleanField(help_text="Nothing paid: today's cap for this kind of answer is reached.")
 
 
+def outcome_data(outcome) -> dict:
+    """`OutcomeSerializer(outcome).data`, written out: every response's and vote's answer (a test holds them equal)."""
+    return {"points": int(outcome.paid), "balance": int(outcome.balance), "capped": bool(outcome.capped)}
+
+
 class PollBarSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="A choice's label, or a rating's value.")
     count = serializers.IntegerField()

@@ -19,13 +19,13 @@ import json
 from datetime import timedelta
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
 
 from club.core.errors import DomainError
-from club.core.locks import bounded_locks
+from club.core.locks import bounded_locks, lock_timeout_sql
 from club.core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -57,17 +57,37 @@ def _fingerprint(view, request) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
+# Fixed table and column names. The key's row is inserted unless it exists: a concurrent request holding
+# the same key makes this wait (bounded) until it ends, then nothing comes back and its answer is read.
+_CLAIM = (
+    "INSERT INTO core_idempotencykey (member_id, key, fingerprint, status, created_at) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (member_id, key) DO NOTHING RETURNING id"
+)
+
+
 def _claim(view, request, key: str):
     """The stored row for (member, key), and whether this request created it.
 
-    The INSERT waits for a concurrent transaction holding the same key to end.
+    One round trip, with no savepoint: the lock timeout goes with the insert
+    on PostgreSQL, and a conflict is not an error. A timeout aborts the
+    transaction, which has written nothing yet; it becomes `LockTimeout`.
     """
     fingerprint = _fingerprint(view, request)
-    try:
-        with transaction.atomic(), bounded_locks():
-            return IdempotencyKey.objects.create(member=request.user, key=key, fingerprint=fingerprint), True
-    except IntegrityError:
-        record = IdempotencyKey.objects.get(member=request.user, key=key)
+    now = timezone.now()
+    params = [request.user.pk, key, fingerprint, IdempotencyKey.Status.PROCESSING, now]
+    with bounded_locks(set_timeout=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{lock_timeout_sql()}; {_CLAIM}", params)
+        else:
+            cursor.execute(_CLAIM, [*params[:4], connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+    if row is not None:
+        record = IdempotencyKey(
+            id=row[0], member=request.user, key=key, fingerprint=fingerprint,
+            status=IdempotencyKey.Status.PROCESSING, created_at=now,
+        )  # fmt: skip
+        return record, True
+    record = IdempotencyKey.objects.get(member=request.user, key=key)
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     if record.status == IdempotencyKey.Status.PROCESSING:

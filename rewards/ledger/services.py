@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from club.core.locks import bounded_locks, lock_timeout_sql
+from club.core.memo import Memo
 from club.members.models import Member
 from club.members.permissions import CLUB_ADMINISTRATION
 from rewards.ledger.defaults import create_missing_rules
@@ -227,29 +228,37 @@ def points_refund(
 
 
 _RULE_CACHE_SECONDS = 60
+_RULE_MEMO_SECONDS = 5
+_rules_here = Memo(seconds=_RULE_MEMO_SECONDS, max_entries=64)
 PAID_UNDER = "paid_under_rule"  # on an entry `points_award` has just paid: the earning rule (or None) it applied
 
 
 def _rule_for(action: str) -> EarningRule | None:
-    """The action's earning rule, cached briefly: every award reads it, staff rarely change it.
+    """The action's earning rule: every award reads it, staff rarely change it.
 
-    The admin clears the cache when a rule is saved; other processes see the
-    change within a minute.
+    Kept in this process for `_RULE_MEMO_SECONDS` in front of the shared cache
+    (which keeps it for `_RULE_CACHE_SECONDS`): saving a rule through
+    `earning_rule_save` clears both here and the shared one, so other
+    processes apply it within those few seconds.
     """
     key = f"ledger:rule:{action}"
-    cached = cache.get(key)
+    cached = _rules_here.get(key)
     if cached is None:
-        cached = EarningRule.objects.filter(action=action).first() or False
-        cache.set(key, cached, _RULE_CACHE_SECONDS)
+        cached = cache.get(key)
+        if cached is None:
+            cached = EarningRule.objects.filter(action=action).first() or False
+            cache.set(key, cached, _RULE_CACHE_SECONDS)
+        _rules_here.set(key, cached)
     return cached or None
 
 
 def earning_rule_changed(*, action: str) -> None:
+    _rules_here.discard(f"ledger:rule:{action}")
     cache.delete(f"ledger:rule:{action}")
 
 
 def earning_rule_save(*, rule: EarningRule) -> EarningRule:
-    """Save a rule staff edited; awards in this process see it at once, others within a minute."""
+    """Save a rule staff edited; awards in this process see it at once, others within seconds."""
     rule.save()
     earning_rule_changed(action=rule.action)
     return rule

@@ -612,9 +612,9 @@ def test_the_list_filters_by_state(admin_client, clock):
 
 def test_the_points_help_says_the_earning_rules_defaults(admin_client):
     EarningRule.objects.filter(action=Reason.SURVEY_ANSWERED).update(points=55)
-    from django.core.cache import cache
+    from rewards.ledger.services import earning_rule_changed
 
-    cache.clear()
+    earning_rule_changed(action=Reason.SURVEY_ANSWERED)
     page = admin_client.get(reverse("admin:surveys_survey_add")).content.decode()
     assert "actuellement 55 pour une enquête" in page
 

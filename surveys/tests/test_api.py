@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from club.core.memo import memos_clear
 from club.core.models import IdempotencyKey
 from club.members.services import member_api_token
 from club.members.tests.factories import MemberFactory, MuseumFactory
@@ -166,6 +167,7 @@ def api(member):
 
 def _queries(call) -> int:
     cache.clear()  # the earning rule read afresh each time: counts comparable whatever ran before
+    memos_clear()
     with CaptureQueriesContext(connection) as queries:
         response = call()
     assert response.status_code < 300, response.content
@@ -836,3 +838,15 @@ def test_the_schema_documents_every_survey_and_poll_operation_with_its_answer_an
     assert {"count", "results"} <= set(page["properties"])
     idempotency = [p["name"] for p in paths["/api/v1/polls/{id}/votes/"]["post"]["parameters"]]
     assert "Idempotency-Key" in idempotency
+
+
+@pytest.mark.parametrize("paid, balance, capped", [(40, 140, False), (0, 100, True)])
+def test_the_written_out_outcome_is_what_its_serializer_documents(paid, balance, capped):
+    from rewards.ledger.selectors import AwardOutcome
+    from surveys.serializers import OutcomeSerializer, outcome_data
+
+    outcome = AwardOutcome(
+        action="survey_answered", label="Enquête", paid=paid, balance=balance, capped=capped, repeat=False,
+        cap_count=3, cap_period="day",
+    )  # fmt: skip
+    assert outcome_data(outcome) == dict(OutcomeSerializer(outcome).data)

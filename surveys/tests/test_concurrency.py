@@ -7,6 +7,7 @@ past anyway) and show that the same burst then writes and pays more than once â€
 so the real tests are not vacuous.
 """
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -167,3 +168,111 @@ def test_control_a_named_burst_needs_both_constraints_dropped_to_pay_several_tim
     )  # fmt: skip
     assert found["participations"] > 1, "the burst should race without the constraints; if not, it is not concurrent"
     assert found["responses"] == found["participations"] and found["entries"] > 1
+
+
+def _hold_a_response_open(member_id: int, survey_id: int, answers: dict, written, release) -> threading.Thread:
+    """A response written but not committed, on its own connection, until `release` is set."""
+
+    def respond():
+        from django.db import connections, transaction
+
+        try:
+            with transaction.atomic():
+                _submit(member_id, survey_id, answers)(0)
+                written.set()
+                release.wait(30)
+        finally:
+            written.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=respond)
+    thread.start()
+    assert written.wait(30)
+    return thread
+
+
+@pytest.mark.parametrize("bypassed", [False, True], ids=["the survey locked", "control: triggers bypassed"])
+def test_a_choice_cannot_be_deleted_under_a_response_in_flight_that_picked_it(bypassed):
+    """No foreign key holds the choice: the deletion's trigger waits for the response on the survey's row.
+
+    The control deletes with the triggers off (`session_replication_role`):
+    the deletion then passes at once and the committed answer points to nothing.
+    """
+    from django.db import OperationalError, transaction
+
+    survey, answers = _survey(anonymous=False)
+    pick, picked = next(iter(answers.items()))
+    written, release = threading.Event(), threading.Event()
+    responding = _hold_a_response_open(MemberFactory().pk, survey.pk, answers, written, release)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            if bypassed:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute("DELETE FROM surveys_choice WHERE id = %s", [picked])
+            else:
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    cursor.execute("DELETE FROM surveys_choice WHERE id = %s", [picked])
+                transaction.set_rollback(True)
+    finally:
+        release.set()
+        responding.join(30)
+    assert Submission.objects.filter(survey=survey).count() == 1
+    if bypassed:
+        assert Answer.objects.filter(choice_id=picked).exists() and not Choice.objects.filter(pk=picked).exists()
+        Answer.objects.filter(submission__survey=survey).delete()  # the orphan, so the test database stays whole
+        return
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_choice WHERE id = %s", [picked])  # once committed, refused
+    assert Choice.objects.filter(pk=picked).exists() and int(pick) == Choice.objects.get(pk=picked).question_id
+
+
+def test_a_response_waits_for_a_deletion_in_flight_and_is_then_asked_to_reload():
+    """The other order: the deletion holds the survey's row; the response's trigger waits, then finds it gone."""
+    from django.db import transaction
+
+    from surveys.errors import SurveyChanged
+
+    survey, answers = _survey(anonymous=False)
+    member = MemberFactory()
+    pick = next(iter(answers))
+    no = Choice.objects.get(question_id=int(pick), label="Non")
+    services.submission_create(member=MemberFactory(), survey=survey, answers=answers)  # the rules cached
+    outcome: list = []
+
+    def respond():
+        from django.db import connections
+
+        try:
+            with transaction.atomic():
+                outcome.append(_submit(member.pk, survey.pk, {**answers, pick: no.pk})(0))
+        except Exception as error:  # noqa: BLE001 - asserted below
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_choice WHERE id = %s", [no.pk])  # nobody picked it: allowed, survey held
+        responding = threading.Thread(target=respond)
+        responding.start()
+        _wait_until_a_session_waits_for_a_lock()
+    responding.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], SurveyChanged), outcome
+    assert not Participation.objects.filter(member=member).exists() and balance_of(member=member) == 0
+
+
+def _wait_until_a_session_waits_for_a_lock() -> None:
+    """Polls the server's view of its sessions until one waits for a lock (its snapshot cleared each time)."""
+    import time
+
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the response never waited for the deletion")

@@ -114,3 +114,59 @@ def test_the_database_refuses_an_answer_that_does_not_belong(wrong):
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.bulk_create([Answer(**fields)])
     assert Answer.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("missing", ["submission", "question", "choice", "row"])
+def test_the_database_refuses_an_answer_pointing_to_a_row_that_does_not_exist(missing):
+    """No foreign key on the answers (their trigger keeps them): a raw insert naming a missing row still fails."""
+    import uuid
+
+    from surveys.models import Answer
+
+    (question, choice, row, submission), _other = _two_surveys_with_a_response()
+    values = {"submission": submission.pk, "question": question.pk, "choice": choice.pk, "row": row.pk}
+    values[missing] = uuid.uuid4() if missing == "submission" else 999_999
+    fields = {f"{name}_id": value for name, value in values.items()}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.bulk_create([Answer(**fields)])
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rows_that_answers_point_to_are_not_deleted_nor_moved_and_a_submission_takes_its_answers_along():
+    """Bypassing Django's collector (raw SQL and `.update()`): the database itself keeps the answers whole."""
+    from django.db import connection
+
+    from surveys.models import Answer, MatrixRow
+
+    (question, choice, row, submission), (other_question, _oc, _or, other_submission) = _two_surveys_with_a_response()
+    Answer.objects.create(submission=submission, question=question, choice=choice, row=row)
+    page = question.page
+    submission_id = Submission._meta.pk.get_db_prep_value(submission.pk, connection)  # a UUID as this database keeps it
+    refusals = [
+        ("DELETE FROM surveys_choice WHERE id = %s", [choice.pk]),
+        ("DELETE FROM surveys_matrixrow WHERE id = %s", [row.pk]),
+        ("DELETE FROM surveys_question WHERE id = %s", [question.pk]),
+        ("UPDATE surveys_choice SET question_id = %s WHERE id = %s", [other_question.pk, choice.pk]),
+        ("UPDATE surveys_matrixrow SET question_id = %s WHERE id = %s", [other_question.pk, row.pk]),
+        ("UPDATE surveys_question SET page_id = %s WHERE id = %s", [other_question.page_id, question.pk]),
+        ("UPDATE surveys_surveypage SET survey_id = %s WHERE id = %s", [other_question.page.survey_id, page.pk]),
+        ("UPDATE surveys_submission SET survey_id = %s WHERE id = %s", [other_submission.survey_id, submission_id]),
+    ]
+    for sql, params in refusals:
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    # Unanswered rows still move and go; a question moved within its own survey is not refused.
+    spare = Choice.objects.create(question=question, position=2, label="Non")
+    assert Choice.objects.filter(pk=spare.pk).update(question=other_question) == 1
+    second_page = SurveyPage.objects.create(survey=page.survey, position=2)
+    assert Question.objects.filter(pk=question.pk).update(page=second_page) == 1
+    assert MatrixRow.objects.filter(pk=row.pk).update(label="Ligne 1") == 1
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_choice WHERE id = %s", [spare.pk])
+        cursor.execute("DELETE FROM surveys_submission WHERE id = %s", [submission_id])
+    assert not Answer.objects.exists()  # the submission's answers went with it
+    with connection.cursor() as cursor:  # and nothing holds the question's rows any more
+        cursor.execute("DELETE FROM surveys_matrixrow WHERE id = %s", [row.pk])
+    assert not MatrixRow.objects.filter(pk=row.pk).exists()

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -102,23 +103,45 @@ def test_every_change_of_the_structure_is_seen_by_the_next_response():
 
 
 def test_rules_read_while_a_change_was_being_written_are_never_reused(monkeypatch, django_assert_num_queries):
+    """Rules are kept under the survey row's structure version, which every change replaces in its transaction."""
     survey, _answers = _survey(1)
     real = answers_module.structure_of
 
     def read_during_a_change(of):
         structure = real(of)
-        answers_module.structures_changed()  # the staff's change commits after this read
+        # Another process's change commits after this read: it replaced the version (and told its own process).
+        Survey.objects.filter(pk=of.pk).update(structure_version=F("structure_version") + 1)
         return structure
 
+    survey.refresh_from_db()
     monkeypatch.setattr(answers_module, "structure_of", read_during_a_change)
     survey_rules(survey)
     monkeypatch.setattr(answers_module, "structure_of", real)
-    with django_assert_num_queries(3):  # kept under the version the change replaced: read again
+    with django_assert_num_queries(0):  # a request that read the row before the change keeps what it read
+        survey_rules(survey)
+    survey.refresh_from_db()  # the next request reads the row: the new version, the structure read again
+    with django_assert_num_queries(3):
         survey_rules(survey)
     with django_assert_num_queries(0):
         survey_rules(survey)
 
 
+def test_any_change_to_a_structure_replaces_its_version_and_only_its_own(django_assert_num_queries):
+    survey, _answers = _survey(1)
+    other, _other_answers = _survey(1)
+    other_version = Survey.objects.get(pk=other.pk).structure_version
+    question = Question.objects.filter(page__survey=survey).first()
+    versions = []
+    for change in (
+        lambda: Choice.objects.create(question=question, position=9, label="Peut-être"),
+        lambda: Choice.objects.filter(question=question, position=9).get().delete(),
+        lambda: Question.objects.create(page=survey.pages.get(), position=8, kind=Kind.SHORT_TEXT, text="Et ?"),
+        lambda: SurveyPage.objects.create(survey=survey, position=2),
+    ):
+        change()
+        versions.append(Survey.objects.get(pk=survey.pk).structure_version)
+    assert versions == sorted(set(versions)) and len(versions) == 4
+    assert Survey.objects.get(pk=other.pk).structure_version == other_version
 def test_the_rules_are_kept_per_language_for_the_other_choices_name():
     from django.utils import translation
 
@@ -138,6 +161,7 @@ def _stale(survey: Survey, answers: dict, gone: str = "choice") -> dict:
     """The survey's rules cached, then a choice (or a question) nobody picked deleted behind them; answers using it."""
     extra = Question.objects.create(page=survey.pages.get(), position=9, kind=Kind.SINGLE, text="Et ?", required=False)
     extra_choice = Choice.objects.create(question=extra, position=1, label="Oui")
+    survey.refresh_from_db()  # as a request reads it: the rules kept under its current structure version
     submission_create(member=MemberFactory(), survey=survey, answers=answers)  # the rules cached, `extra` unanswered
     first = next(iter(answers))
     with connection.cursor() as cursor:  # another process, with its own cache: this one's rules are not told

@@ -1,0 +1,32 @@
+"""Django's Redis cache with one client object per connection pool, kept for the process's life.
+
+Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` object for
+every cache call (the pool, and so the connections, are shared); building one
+costs about 0.1 ms of Python (its table of response callbacks), which a page
+or an API write that reads the cache twice pays twice. The object is safe to
+share between threads (each command takes a connection from the pool), so it
+is built once per pool. Settings use this backend when `CACHE_URL` names Redis.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class _ReusedClients(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
+class ClubRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClients
