@@ -142,6 +142,8 @@ def test_any_change_to_a_structure_replaces_its_version_and_only_its_own(django_
         versions.append(Survey.objects.get(pk=survey.pk).structure_version)
     assert versions == sorted(set(versions)) and len(versions) == 4
     assert Survey.objects.get(pk=other.pk).structure_version == other_version
+
+
 def test_the_rules_are_kept_per_language_for_the_other_choices_name():
     from django.utils import translation
 
