@@ -8,6 +8,8 @@ share between threads (each command takes a connection from the pool), so it
 is built once per pool. Settings use this backend when `CACHE_URL` names Redis.
 """
 
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -17,12 +19,14 @@ class _ReusedClients(RedisCacheClient):
         self._clients: dict[int, object] = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
+        django_client: Any = self  # the attributes below are Django's own, which the type stubs leave out
+        index = django_client._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            if index not in self._pools:
-                self._get_connection_pool(write)
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+            if index not in django_client._pools:
+                django_client._get_connection_pool(write)
+            client = django_client._client(connection_pool=django_client._pools[index])
+            self._clients[index] = client
         return client
 
 

@@ -17,29 +17,29 @@ import weakref
 from collections import OrderedDict
 from typing import Any
 
-_MISSING = object()
 _memos: "weakref.WeakSet[Memo]" = weakref.WeakSet()
 
 
 class Memo:
-    def __init__(self, *, seconds: float | None, max_entries: int = 512):
+    def __init__(self, *, seconds: float | None, max_entries: int = 512, clock=time.monotonic):
         self.seconds = seconds
+        self.clock = clock
         self.max_entries = max_entries
         self._entries: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
         _memos.add(self)
 
     def get(self, key, default=None):
-        found = self._entries.get(key, _MISSING)
-        if found is _MISSING:
+        found = self._entries.get(key)
+        if found is None:
             return default
-        expires, value = found  # type: ignore[misc]
-        if expires and expires < time.monotonic():
+        expires, value = found
+        if expires and expires < self.clock():
             self._entries.pop(key, None)
             return default
         return value
 
     def set(self, key, value) -> None:
-        expires = time.monotonic() + self.seconds if self.seconds else 0.0
+        expires = self.clock() + self.seconds if self.seconds else 0.0
         self._entries[key] = (expires, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
