@@ -67,8 +67,10 @@ INSTALLED_APPS = [
     "museums",
     "club.notifications",
     "rewards.ledger",
+    "club.moderation",
     "rewards.shop",
     "surveys",
+    "museums.content",
     "club.participate",
     "club",
 ]
@@ -282,6 +284,8 @@ CELERY_BEAT_SCHEDULE = {
     "announcements-start-due": {"task": "notifications.announcements_start_due", "schedule": 60.0},
     "surveys-announce-due": {"task": "surveys.announce_due", "schedule": crontab(minute="*/5")},
     "surveys-exports-purge": {"task": "surveys.exports_purge", "schedule": crontab(hour=4, minute=10)},
+    "content-releases-announce": {"task": "content.releases_announce", "schedule": 60.0},
+    "content-engagement-roll-up": {"task": "content.engagement_roll_up", "schedule": crontab(minute="*/10")},
     "surveys-anonymous-responses-flush": {
         "task": "surveys.anonymous_responses_flush",
         "schedule": crontab(minute="*/10"),

@@ -18,6 +18,7 @@ from museums.api import MuseumViewSet
 from rewards.ledger.admin import admin_urls as ledger_admin_urls
 from rewards.ledger.api import PointsView
 from rewards.shop.api import GiftViewSet, RedemptionViewSet
+from museums.content.api import api_urls as content_api_urls
 from surveys.api import api_urls as survey_api_urls
 
 admin.site.site_header = gettext_lazy("Club des visiteurs — administration")
@@ -38,6 +39,7 @@ api_v1 = [
     path("me/points/", PointsView.as_view(), name="me-points"),
     path("me/notification-preferences/", NotificationPreferencesView.as_view(), name="me-notification-preferences"),
     *survey_api_urls,
+    *content_api_urls,
     *router.urls,
 ]
 
@@ -50,6 +52,7 @@ urlpatterns = [
     path("mon-club/", include("club.dashboard.urls")),
     path("mon-club/", include("club.members.urls")),
     path("musees/", include("museums.urls")),
+    path("contenus/", include("museums.content.urls")),
     path("equipe/enquetes/", include("surveys.staff_urls")),
     path("equipe/", include("club.staff.urls")),
     path("participer/", include("club.participate.urls")),

@@ -13,6 +13,7 @@ from django.db import transaction
 from club.members import services
 from club.members.models import Consent, Member
 from club.members.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, staff_grant, staff_permissions_sync_all
+from museums.content.demo import demo_content_seed
 from museums.demo import museum_rows
 from museums.services import museum_upsert
 from rewards.ledger.models import Reason
@@ -95,10 +96,17 @@ class Command(BaseCommand):
         for action, reference, subject in DEMO_HISTORY:
             points_award(member=member, action=action, reference=reference, subject=subject)
         surveys = demo_surveys_seed(museums=museums)
+        readers = list(
+            Member.objects.filter(email__startswith="repondant-", email__endswith=f"@{DEMO_EMAIL_DOMAIN}")[:40]
+        )
+        contents = demo_content_seed(
+            museums=museums, readers=readers, staff=Member.objects.filter(email=STAFF_EMAIL).first()
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(museums)} museums, {len(gifts)} gifts and {len(surveys)} surveys and polls ready."
+                f"{len(museums)} museums, {len(gifts)} gifts, {len(surveys)} surveys and polls and "
+                f"{len(contents)} contents ready."
             )
         )
         self.stdout.write(f"Museum team   : {STAFF_EMAIL} / {STAFF_PASSWORD}  (Espace équipe: /equipe/)")
