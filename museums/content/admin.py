@@ -160,7 +160,12 @@ class SeriesAdmin(TranslationAdmin):
         if request.method == "POST":
             wanted = [int(pk) for pk in request.POST.getlist("queue") if pk.isdigit()]
             by_id = {item.pk: item for item in [*waiting, *candidates]}
-            queue = [by_id[pk] for pk in wanted if pk in by_id]
+
+            def place(pk: int) -> tuple[int, int]:
+                typed = request.POST.get(f"order-{pk}", "")
+                return (int(typed) if typed.isascii() and typed.isdigit() else 999, wanted.index(pk))
+
+            queue = [by_id[pk] for pk in sorted(wanted, key=place) if pk in by_id]
             series_queue_set(series=series, queue=queue, now=now)
             messages.success(request, _("La file d'attente est enregistrée : les dates de parution sont recalculées."))
             return redirect("admin:content_series_queue", pk=series.pk)
