@@ -8,3 +8,5 @@ class ModerationConfig(AppConfig):
     name = "club.moderation"
     label = "moderation"
     verbose_name = _("Modération")
+    # The museum team moderates and reads both journals; nobody edits them (read-only in the admin).
+    museum_team_permissions = ("moderate", "view_report", "view_moderationaction")

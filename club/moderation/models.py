@@ -92,6 +92,8 @@ class ModerationAction(models.Model):
         verbose_name = _("décision de modération")
         verbose_name_plural = _("décisions de modération")
         ordering = ["-at"]
+        # Who may see the staff queue and hide, restore or answer (the museum team and the club administration).
+        permissions = [("moderate", _("Modérer les messages des membres"))]
         indexes = [models.Index(fields=["content_type", "object_id"], name="moderation_action_target")]
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="moderation_action_has_reason")]
 

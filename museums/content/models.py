@@ -259,6 +259,8 @@ class Progress(models.Model):
             models.UniqueConstraint(fields=["content", "member"], name="content_progress_once"),
             models.CheckConstraint(condition=Q(furthest__in=[0, 25, 50, 75, 100]), name="content_progress_milestone"),
         ]
+        # The roll-up recounts the start days of the videos watched further lately (`museums.content.engagement`).
+        indexes = [models.Index(fields=["updated_at"], name="content_progress_updated")]
 
     def __str__(self):
         return f"{self.content_id}: {self.furthest} %"
@@ -293,6 +295,8 @@ class EngagementDay(models.Model):
     comments = models.PositiveIntegerField(default=0)
     starts = models.PositiveIntegerField(default=0)  # members who started the uploaded video that day
     completion_total = models.PositiveIntegerField(default=0)  # the sum of their furthest milestones (percent)
+    readers = models.PositiveIntegerField(default=0)  # members who opened the item for the first time that day
+    series_readers = models.PositiveIntegerField(default=0)  # ... and its series, first through this item
 
     class Meta:
         verbose_name = _("chiffres d'un jour")
@@ -301,3 +305,38 @@ class EngagementDay(models.Model):
 
     def __str__(self):
         return f"{self.content_id} {self.day}"
+
+
+class Reader(models.Model):
+    """A member's first day with an item (kept by the roll-up from the views): unique members add up by day."""
+
+    content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+
+    class Meta:
+        verbose_name = _("lecteur d'un contenu")
+        verbose_name_plural = _("lecteurs des contenus")
+        constraints = [models.UniqueConstraint(fields=["content", "member"], name="content_reader_once")]
+        indexes = [models.Index(fields=["first_day", "content"], name="content_reader_day")]
+
+    def __str__(self):
+        return f"{self.content_id} {self.member_id}"
+
+
+class SeriesReader(models.Model):
+    """A member's first day with a series, and the item they came through (kept by the roll-up)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+
+    class Meta:
+        verbose_name = _("lecteur d'une série")
+        verbose_name_plural = _("lecteurs des séries")
+        constraints = [models.UniqueConstraint(fields=["series", "member"], name="content_seriesreader_once")]
+        indexes = [models.Index(fields=["first_day", "content"], name="content_seriesreader_day")]
+
+    def __str__(self):
+        return f"{self.series_id} {self.member_id}"

@@ -116,8 +116,8 @@ def content_view(*, member: Member, content: Content, now: datetime | None = Non
     """Record that `member` opened `content` today; pay the viewing points once per item.
 
     The caller has checked that the member may see it. Returns the ledger
-    entry of the points (None when nothing is paid now: not on view, or paid
-    already, or today's cap reached — `award_outcome` says which).
+    entry of the points paid now; None when nothing is (not on view, paid
+    already, or today's cap for content reached).
     """
     now = now or timezone.now()
     day = timezone.localdate(now)
@@ -125,7 +125,8 @@ def content_view(*, member: Member, content: Content, now: datetime | None = Non
         cursor.execute(_VIEW_INSERT, [member.pk, content.pk, connection.ops.adapt_datefield_value(day)])
         first_today = cursor.fetchone() is not None
         if first_today and pays_on_view(content):
-            return _award(member=member, content=content, now=now)
+            entry = _award(member=member, content=content, now=now)
+            return entry if entry is not None and entry.paid_now else None
     return None
 
 
@@ -150,6 +151,7 @@ def progress_record(
         entry = None
         if raised is not None and raised[0] == 100:
             entry = _award(member=member, content=content, now=now)
+            entry = entry if entry is not None and entry.paid_now else None
     furthest = (
         raised[0]
         if raised
