@@ -24,6 +24,11 @@ MAX_CAPTIONS_BYTES = 1024 * 1024
 
 
 class ContentAdminForm(forms.ModelForm):
+    embed_id = forms.CharField(
+        label=_("vidéo intégrée : adresse ou identifiant"), max_length=300, required=False,
+        help_text=_("Collez l'adresse de la vidéo (YouTube, Vimeo ou Dailymotion) : seul son identifiant est gardé."),
+    )  # fmt: skip
+
     class Meta:
         model = Content
         fields = [

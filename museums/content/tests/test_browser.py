@@ -53,7 +53,9 @@ def test_a_member_opens_a_video_visit_on_a_phone_watches_it_to_the_end_and_sees_
     page.locator("summary", has_text="Transcription").click()
     assert page.get_by_text("Bienvenue dans les réserves du musée.").is_visible()
     # Watch it (muted and fast, as a test may): every milestone goes to the club's own API, then the points.
-    page.evaluate("() => { const v = document.getElementById('content-video'); v.muted = true; v.playbackRate = 4; v.play(); }")
+    page.evaluate(
+        "() => { const v = document.getElementById('content-video'); v.muted = true; v.playbackRate = 4; v.play(); }"
+    )
     page.get_by_text("Vidéo regardée jusqu’au bout !").wait_for(timeout=20_000)
     assert page.get_by_text("+15 points").is_visible()
     assert Progress.objects.get(member=member, content=content).furthest == 100

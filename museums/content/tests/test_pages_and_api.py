@@ -47,13 +47,15 @@ def test_a_member_reads_the_whole_item_and_the_visit_is_recorded_and_paid_once(c
 
 def test_items_not_out_yet_or_withdrawn_are_nowhere(client, member):
     future = ContentFactory(publish_at=timezone.now() + timedelta(minutes=1))
-    gone = ContentFactory(publish_at=timezone.now() - timedelta(days=2), unpublish_at=timezone.now() - timedelta(days=1))
+    now = timezone.now()
+    gone = ContentFactory(publish_at=now - timedelta(days=2), unpublish_at=now - timedelta(days=1))
     draft = ContentFactory(publish_at=None)
     client.force_login(member)
     for item in (future, gone, draft):
         assert client.get(item.get_absolute_url()).status_code == 404
         assert _api(member).get(f"/api/v1/contents/{item.pk}/").status_code == 404
-    assert not {future.pk, gone.pk, draft.pk} & {row["id"] for row in _api(member).get("/api/v1/contents/").json()["results"]}
+    listed = {row["id"] for row in _api(member).get("/api/v1/contents/").json()["results"]}
+    assert not {future.pk, gone.pk, draft.pk} & listed
 
 
 def test_the_api_gives_members_only_items_to_members_only():
@@ -73,9 +75,11 @@ def test_likes_follows_and_progress_through_the_api_with_bad_input_refused():
     content.video.save("v.webm", ContentFile(b"x"), save=True)
     series = SeriesFactory()
     api = _api(member)
-    assert api.post(f"/api/v1/contents/{content.pk}/reaction/", {"liked": True}, format="json").json() == {"liked": True}
+    liked = api.post(f"/api/v1/contents/{content.pk}/reaction/", {"liked": True}, format="json")
+    assert liked.json() == {"liked": True}
     assert Reaction.objects.filter(member=member).count() == 1
-    assert api.post(f"/api/v1/series/{series.pk}/follow/", {"following": True}, format="json").json() == {"following": True}
+    followed = api.post(f"/api/v1/series/{series.pk}/follow/", {"following": True}, format="json")
+    assert followed.json() == {"following": True}
     for bad in ({"milestone": 150}, {"milestone": "x"}, {}, {"milestone": 30}):
         refused = api.post(f"/api/v1/contents/{content.pk}/progress/", bad, format="json")
         assert refused.status_code == 400 and "code" in refused.json()
