@@ -61,7 +61,7 @@ def release_texts(*, content: Content) -> tuple[dict[str, str], dict[str, str]]:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             params = {"title": str(content.title), "points": points}
-            if content.series_id:
+            if content.series is not None:
                 params["series"] = str(content.series.title)
                 titles[code] = gettext("Nouvel épisode de « %(series)s » : %(title)s") % params
             else:

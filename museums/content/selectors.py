@@ -68,7 +68,11 @@ def content_list(
 def content_for(*, reader, slug: str | None = None, pk: int | None = None, now: datetime | None = None) -> Content:
     """One item out for this reader (any reader: members-only items come back as teasers); DoesNotExist else."""
     items = content_list(reader=reader, now=now)
-    return items.get(slug=slug) if slug is not None else items.get(pk=pk)
+    if slug is not None:
+        return items.get(slug=slug)
+    if pk is None:
+        raise Content.DoesNotExist
+    return items.get(pk=pk)
 
 
 def content_readable(*, reader, content: Content) -> bool:

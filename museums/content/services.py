@@ -73,7 +73,7 @@ def content_save(*, content: Content) -> Content:
     else:
         content.embed_id = ""
     _body_render(content)
-    if content.cover and not content.cover._committed:
+    if content.cover and not getattr(content.cover, "_committed", True):
         content.cover_thumbnail.save("thumbnail.jpg", thumbnail_from(content.cover), save=False)
     elif not content.cover:
         content.cover_thumbnail = ""
@@ -82,7 +82,7 @@ def content_save(*, content: Content) -> Content:
 
 
 def content_image_save(*, image) -> None:
-    if image.picture and not image.picture._committed:
+    if image.picture and not getattr(image.picture, "_committed", True):
         image.thumbnail.save("thumbnail.jpg", thumbnail_from(image.picture), save=False)
     image.save()
 

@@ -95,15 +95,36 @@ def test_every_member_page_in_english_has_no_french_left(client):
             reverse("surveys:answer", args=["nos-cartels-sont-ils-clairs", 2]),
             reverse("surveys:detail", args=["accueil-billetterie"]),
             reverse("surveys:detail", args=["themes-expositions-2027"]),
+            reverse("content:list"),
+            f"{reverse('content:list')}?type=jobs",
+            reverse("content:detail", args=["metier-restauratrice"]),
+            reverse("content:detail", args=["visite-video-01"]),
+            reverse("content:detail", args=["entretien-conservatrice"]),
+            reverse("content:series", args=["visites-en-video"]),
         ],
     )
 
 
+def _moderation_sample(*, reporter, staff):
+    """A demo comment reported and another hidden, so that every tab of the moderation queue has an item."""
+    from club.moderation.models import Report
+    from club.moderation.services import moderation_hide, report_create
+    from museums.content.models import Comment
+
+    reported, hidden = Comment.objects.exclude(member=reporter).filter(staff_reply=False).order_by("pk")[:2]
+    report_create(member=reporter, item=reported, reason=Report.Reason.OFF_TOPIC, note="Hors sujet.")
+    moderation_hide(item=hidden, by=staff, reason="Propos blessants.")
+
+
 def test_the_staff_pages_in_english_have_no_french_left(client):
+    from museums.content.models import Content
+
     call_command("seed_demo", force=True)
     member = Member.objects.get(email=MEMBER_EMAIL)
     voucher = gift_redeem(member=member, gift=Gift.objects.get(slug="carte-postale"))
-    client.force_login(Member.objects.get(email=ADMIN_EMAIL))
+    administrator = Member.objects.get(email=ADMIN_EMAIL)
+    _moderation_sample(reporter=member, staff=administrator)
+    client.force_login(administrator)
     client.post(reverse("set_language"), {"language": "en"})
     _walk(
         client,
@@ -112,6 +133,10 @@ def test_the_staff_pages_in_english_have_no_french_left(client):
             f"{reverse('staff:members')}?number={member.membership_number}",
             f"{reverse('shop:desk')}?code={voucher.code}",
             reverse("surveys:preview", args=["nos-cartels-sont-ils-clairs"]),
+            reverse("content:preview", args=[Content.objects.get(slug="visite-video-10").pk]),
+            reverse("staff:moderation"),
+            f"{reverse('staff:moderation')}?onglet=recents",
+            f"{reverse('staff:moderation')}?onglet=masques",
         ],
     )
 
@@ -129,7 +154,9 @@ def test_the_admin_in_english_has_no_french_left(client):
     paths = [reverse("admin:index")]
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
-        if meta.app_label not in {"members", "ledger", "shop", "notifications", "museums", "core", "surveys"}:
+        if meta.app_label not in {
+            "members", "ledger", "shop", "notifications", "museums", "core", "surveys", "moderation",
+        }:  # fmt: skip
             continue  # the libraries' own pages are theirs to translate
         paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         request = type("Request", (), {"user": administrator})()
