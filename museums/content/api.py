@@ -26,6 +26,7 @@ from rewards.ledger.selectors import award_outcome
 
 _MAX_ID = 2**63 - 1
 _NOT_FOUND = "`not_found`: no such item, not out, or members-only and you are not signed in."
+_FLOOD = {429: "`throttled`: more than 120 events a minute from one member (see Retry-After)."}
 
 
 class ContentSummarySerializer(serializers.ModelSerializer):
@@ -203,7 +204,7 @@ class ContentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReactionWriteSerializer, responses=ReactionWriteSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated],
             throttle_classes=[EventThrottle])  # fmt: skip
-    @error_responses({404: _NOT_FOUND})
+    @error_responses({404: _NOT_FOUND, **_FLOOD})
     def reaction(self, request, pk=None):
         """Like it (`true`) or not (`false`): one like per member."""
         content = self._item(pk)
@@ -215,7 +216,9 @@ class ContentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ProgressWriteSerializer, responses=ProgressSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated],
             throttle_classes=[EventThrottle])  # fmt: skip
-    @error_responses({404: _NOT_FOUND, 400: "`validation_error`; `milestone_invalid`; `no_video` (no uploaded video)."})
+    @error_responses(
+        {404: _NOT_FOUND, 400: "`validation_error`; `milestone_invalid`; `no_video` (no uploaded video).", **_FLOOD}
+    )
     def progress(self, request, pk=None):
         """How far I watched its uploaded video; out-of-order milestones change nothing; complete pays once."""
         content = self._item(pk)
@@ -258,7 +261,7 @@ class SeriesViewSet(viewsets.GenericViewSet):
     @extend_schema(request=FollowWriteSerializer, responses=FollowWriteSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated],
             throttle_classes=[EventThrottle])  # fmt: skip
-    @error_responses({404: "`not_found`: no such active series."})
+    @error_responses({404: "`not_found`: no such active series.", **_FLOOD})
     def follow(self, request, pk=None):
         """Follow it (`true`: its releases come to my notifications) or not (`false`)."""
         series = self._series(pk)
