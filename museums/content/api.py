@@ -93,12 +93,17 @@ class SeriesSerializer(serializers.ModelSerializer):
     items_out = serializers.IntegerField(read_only=True)
     followed = serializers.BooleanField(read_only=True, default=False)
     weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    release_time = serializers.SerializerMethodField(help_text="The release time in Paris, HH:MM.")
     next_release = serializers.SerializerMethodField()
 
     class Meta:
         model = Series
         fields = ["id", "slug", "title", "summary", "museum", "weekdays", "release_time", "items_out", "followed",
                   "next_release"]  # fmt: skip
+
+    def get_release_time(self, series) -> str:
+        at = series.release_time
+        return at.strftime("%H:%M") if hasattr(at, "strftime") else str(at)[:5]
 
     def get_next_release(self, series) -> str | None:
         when = selectors.series_next_release(series=series)
@@ -145,12 +150,26 @@ _FILTERS = [
 ]
 
 
-class ContentViewSet(viewsets.GenericViewSet):
+class _Described(viewsets.GenericViewSet):
+    """What OPTIONS describes: each action's body (the views themselves name their serializers)."""
+
+    serializers_by_action: dict[str, type[serializers.Serializer]] = {}
+
+    def get_serializer_class(self):
+        action = getattr(self, "action_map", {}).get(self.request.method.lower(), self.action)
+        return self.serializers_by_action.get(action or "", serializers.Serializer)
+
+
+class ContentViewSet(_Described):
     """Items out now; members-only ones for members only."""
 
     permission_classes = [permissions.AllowAny]
     parser_classes = [SafeJSONParser]
     queryset = Content.objects.none()
+    serializers_by_action = {
+        "list": ContentSummarySerializer, "retrieve": ContentDetailSerializer,
+        "reaction": ReactionWriteSerializer, "progress": ProgressWriteSerializer,
+    }  # fmt: skip
 
     def _items(self):
         reader = self.request.user
@@ -234,12 +253,13 @@ class ContentViewSet(viewsets.GenericViewSet):
         return Response({"furthest": furthest, "points": paid, "balance": balance})
 
 
-class SeriesViewSet(viewsets.GenericViewSet):
+class SeriesViewSet(_Described):
     """Active series, with the items out counted and my follow."""
 
     permission_classes = [permissions.AllowAny]
     parser_classes = [SafeJSONParser]
     queryset = Series.objects.none()
+    serializers_by_action = {"list": SeriesSerializer, "retrieve": SeriesSerializer, "follow": FollowWriteSerializer}
 
     def _series(self, pk) -> Series:
         try:
