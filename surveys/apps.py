@@ -18,6 +18,11 @@ class SurveysConfig(AppConfig):
         from surveys.selectors import participation_names
 
         reference_resolver_register("surveys.participation", participation_names)
+        from club.core.flush_triggers import flush_triggers_register
+
+        # The triggers refusing to delete answered rows refuse SQLite's flush too: lifted for its length.
+        flush_triggers_register("surveys", uninstall=_answered_triggers("SQLITE_UNINSTALL"),
+                                install=_answered_triggers("SQLITE_INSTALL"))  # fmt: skip
         survey_audiences_register()
         # Any change to a survey's structure, by any path, makes the cached answer rules stale.
         from django.db.models.signals import post_delete, post_save
@@ -38,6 +43,20 @@ class SurveysConfig(AppConfig):
             url_name="participate:hub",
             how=_("Votez aux sondages rapides, sur « Mon club » ou dans « Participer »."),
         )
+
+
+def _answered_triggers(statements: str):
+    """Run the SQLite statements of the migration that installed the answers' triggers."""
+
+    def run(connection) -> None:
+        from importlib import import_module
+
+        migration = import_module("surveys.migrations.0007_answers_kept_by_triggers")
+        with connection.cursor() as cursor:
+            for sql in getattr(migration, statements):
+                cursor.execute(sql)
+
+    return run
 
 
 def _structure_changed(sender, instance, **kwargs):

@@ -69,7 +69,12 @@ def permission_label(permission) -> str:
     """A permission in the reader's language: Django stores its name once, in the source language."""
     model = permission.content_type.model_class()
     action = permission.codename.split("_", 1)[0]
-    if model is None or action not in _PERMISSION_ACTIONS:
+    if model is None:
+        return str(permission)
+    declared = dict(model._meta.permissions).get(permission.codename)
+    if declared is not None:  # an app's own permission: its lazy label, in the reader's language
+        return f"{model._meta.app_config.verbose_name} | {declared}"
+    if action not in _PERMISSION_ACTIONS:
         return str(permission)
     return f"{model._meta.app_config.verbose_name} | {_PERMISSION_ACTIONS[action]} : {model._meta.verbose_name}"
 

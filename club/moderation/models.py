@@ -84,9 +84,9 @@ class ModerationAction(models.Model):
     kind = models.CharField(_("décision"), max_length=10, choices=Kind.choices)
     reason = models.CharField(_("raison"), max_length=300)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("le"), default=timezone.now)
+    at = models.DateTimeField(_("décidé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("décision de modération")

@@ -69,7 +69,7 @@ def _label(kind: ModeratedKind) -> str:
 
 
 def _rows(kind: ModeratedKind, tab: QueueTab, now: datetime) -> models.QuerySet:
-    manager = kind.model._default_manager  # type: ignore[attr-defined]
+    manager = kind.model._default_manager
     if tab == QueueTab.REPORTED:
         rows = manager.filter(hidden_at__isnull=True, reports_count__gt=0)
     elif tab == QueueTab.RECENT:
@@ -108,7 +108,7 @@ def moderation_items_load(
         wanted.setdefault(label, []).append(pk)
     loaded: dict[str, dict[int, Any]] = {}
     for label, pks in wanted.items():
-        manager = by_label[label].model._default_manager  # type: ignore[attr-defined]
+        manager = by_label[label].model._default_manager
         loaded[label] = manager.select_related("member", "hidden_by", *related.get(label, ())).in_bulk(pks)
     items = [
         QueueItem(key=queue_key(label, pk), kind=by_label[label], item=loaded[label][pk])
@@ -132,8 +132,10 @@ def _reports_attach(items: list[QueueItem]) -> None:
         ids = [pk for (type_id, pk) in by_target if type_id == content_type.pk]
         wanted |= Q(content_type=content_type, object_id__in=ids)
     reasons: dict[tuple[int, int], Counter] = {}
-    reports = Report.objects.filter(wanted).order_by("created_at", "pk").values_list(
-        "content_type_id", "object_id", "reason", "note"
+    reports = (
+        Report.objects.filter(wanted)
+        .order_by("created_at", "pk")
+        .values_list("content_type_id", "object_id", "reason", "note")
     )
     for type_id, object_id, reason, note in reports:
         target = (type_id, object_id)

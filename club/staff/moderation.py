@@ -147,6 +147,12 @@ def _back(request: HttpRequest, tab: QueueTab, key: str | None = None) -> HttpRe
     return redirect(f"{reverse('staff:moderation')}?{urlencode(query)}{anchor}")
 
 
+def _refused(request: HttpRequest, tab: QueueTab, key: str, *, action: str, error: DomainError, typed: str):
+    """The same page again, the service's message next to the form that failed, what was typed kept."""
+    return _queue(request, tab=tab, page_number=request.POST.get("page"), errors={key: (action, str(error.message))},
+                  typed={key: typed}, status=error.status)  # fmt: skip
+
+
 def _decide(request: HttpRequest, kind: str, pk: int, *, action: str) -> HttpResponse:
     item = _item(kind, pk)
     tab = _tab(request.POST.get("onglet"))
@@ -158,8 +164,7 @@ def _decide(request: HttpRequest, kind: str, pk: int, *, action: str) -> HttpRes
         else:
             moderation_restore(item=item, by=request.user, reason=reason)
     except DomainError as error:
-        return _queue(request, tab=tab, page_number=request.POST.get("page"), errors={key: (action, str(error.message))},
-                      typed={key: reason}, status=error.status)  # fmt: skip
+        return _refused(request, tab, key, action=action, error=error, typed=reason)
     if action == "hide":
         messages.success(request, _("Message masqué : son auteur le voit encore, avec votre raison."))
     else:
@@ -192,7 +197,6 @@ def moderation_answer(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
         answer(member=request.user, item=item, body=body)
     except DomainError as error:
-        return _queue(request, tab=tab, page_number=request.POST.get("page"), errors={key: ("answer", str(error.message))},
-                      typed={key: body}, status=error.status)  # fmt: skip
+        return _refused(request, tab, key, action="answer", error=error, typed=body)
     messages.success(request, _("Réponse publiée sous la marque « Équipe du musée »."))
     return _back(request, tab, key)

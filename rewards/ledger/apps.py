@@ -15,7 +15,12 @@ class LedgerConfig(AppConfig):
     museum_team_admin_only = ("add_adjustment", "change_adjustment", "delete_adjustment")
 
     def ready(self):
+        from club.core.flush_triggers import flush_triggers_register
         from club.members.hooks import MemberEvent, member_hook_register
+        from rewards.ledger.triggers import triggers_install, triggers_uninstall
+
+        # The append-only triggers refuse SQLite's flush (a DELETE per table): lifted for its length.
+        flush_triggers_register("ledger", uninstall=triggers_uninstall, install=triggers_install)
         from rewards.ledger.registries import earning_way_register
         from rewards.ledger.welcome import profile_points, welcome_points
 
