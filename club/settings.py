@@ -339,6 +339,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field named "kind": each enum named after its own.
+    "ENUM_NAME_OVERRIDES": {
+        "ContentKindEnum": "museums.content.models.Content.Kind",
+        "QuestionKindEnum": "surveys.models.Question.Kind",
+        "NotificationKindEnum": "club.notifications.models.NotificationKind",
+    },
     # Every operation documents the one error shape on the statuses it can answer.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -15,10 +15,10 @@ from club.members import views as member_views
 from club.members.api import MeView, TokenView
 from club.notifications.api import NotificationPreferencesView, NotificationViewSet
 from museums.api import MuseumViewSet
+from museums.content.api import api_urls as content_api_urls
 from rewards.ledger.admin import admin_urls as ledger_admin_urls
 from rewards.ledger.api import PointsView
 from rewards.shop.api import GiftViewSet, RedemptionViewSet
-from museums.content.api import api_urls as content_api_urls
 from surveys.api import api_urls as survey_api_urls
 
 admin.site.site_header = gettext_lazy("Club des visiteurs — administration")
@@ -54,6 +54,7 @@ urlpatterns = [
     path("musees/", include("museums.urls")),
     path("contenus/", include("museums.content.urls")),
     path("equipe/enquetes/", include("surveys.staff_urls")),
+    path("equipe/contenus/", include("museums.content.staff_urls")),
     path("equipe/", include("club.staff.urls")),
     path("participer/", include("club.participate.urls")),
     path("participer/enquetes/", include("surveys.urls")),

@@ -7,6 +7,8 @@ only. A member also gets `POST …/{id}/reaction/` (like or not),
 the points when complete) and `GET`/`POST /api/v1/series/…/follow/`.
 """
 
+import re
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, viewsets
@@ -25,6 +27,7 @@ from rewards.ledger.models import Reason
 from rewards.ledger.selectors import award_outcome
 
 _MAX_ID = 2**63 - 1
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 _NOT_FOUND = "`not_found`: no such item, not out, or members-only and you are not signed in."
 _FLOOD = {429: "`throttled`: more than 120 events a minute from one member (see Retry-After)."}
 
@@ -192,7 +195,7 @@ class ContentViewSet(_Described):
             "museum": int(museum) if museum.isascii() and museum.isdigit() and len(museum) < 10 else None,
             "series": int(series) if series.isascii() and series.isdigit() and len(series) < 10 else None,
             "kind": kind if kind in Content.Kind.values else "",
-            "tag": tag[:50] if tag.isascii() else "",
+            "tag": tag if _SLUG.fullmatch(tag) else "",
         }
 
     @extend_schema(parameters=_FILTERS, responses=ContentSummarySerializer(many=True))

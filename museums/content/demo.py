@@ -89,6 +89,33 @@ PIECES = [
         (110, 90, 50),
     ),
 ]
+# The English of the pieces, episodes and series (staff-written texts are translatable: French first).
+ENGLISH = {
+    "collection-du-mois-decembre": (
+        "Collection of the month: the Sisley of the Seine banks",
+        "A winter landscape, its mists and its story, told by the curator.",
+    ),
+    "metier-restauratrice": ("Museum jobs: painting restorer", "A day with Claire, her scalpels and her solvents."),
+    "coulisses-accrochage": ("Behind the scenes of a hanging", "Three weeks of preparation for ten minutes of wonder."),
+    "article-faiences": ("Rouen faience in five objects", "From dish to fountain, five pieces to understand a craft."),
+    "collection-du-mois-novembre": (
+        "Collection of the month: an astronomical clock",
+        "Mechanics, astronomy and patience: a clockmaker's masterpiece.",
+    ),
+    "entretien-conservatrice": ("Interview with the curator", "Twenty minutes on the year's acquisitions."),
+}
+EPISODES_ENGLISH = [
+    ("The primitives' room", "Three altarpieces and their workshop secrets."),
+    ("The drawings room", "Why drawings see the light for three months only."),
+    ("The reserves", "Where 30,000 works wait."),
+    ("Restoring a Sisley", "A yellowed varnish, removed millimetre by millimetre."),
+    ("The great staircase", "An architecture designed for the northern light."),
+    ("Rouen faience", "Blue and red, a city's signatures."),
+    ("The registrar", "Packing, moving, hanging: a discreet job."),
+    ("A night at the museum", "What the teams do after closing time."),
+    ("The sculpture garden", "Bronze, marble and Normandy rain."),
+    ("The last hanging", "The summer exhibition is being prepared."),
+]  # fmt: skip
 BODY = """Les équipes du musée vous ouvrent leurs portes.
 
 ## Ce que vous allez découvrir
@@ -131,7 +158,8 @@ def _piece(slug: str, **fields) -> Content:
     if found is not None:
         return found
     colour = fields.pop("colour", (80, 80, 80))
-    content = Content(slug=slug, body_fr=BODY, **fields)
+    title_en, summary_en = ENGLISH.get(slug, ("", ""))
+    content = Content(slug=slug, body_fr=BODY, title_en=title_en, summary_en=summary_en, **fields)
     content.cover.save(f"{slug}.png", _cover(colour, slug), save=False)
     content.cover_alt_fr = f"Illustration : {fields['title_fr']}"
     return content_save(content=content)
@@ -144,6 +172,7 @@ def _episode(series: Series, number: int, title: str, summary: str, museum: Muse
         return found
     content = Content(
         slug=slug, kind=Content.Kind.VIDEO_VISIT, museum=museum, series=series, title_fr=title, summary_fr=summary,
+        title_en=EPISODES_ENGLISH[number - 1][0], summary_en=EPISODES_ENGLISH[number - 1][1],
         body_fr=BODY, transcript_fr=TRANSCRIPT, members_only=True,
     )  # fmt: skip
     content.video.save("visite.webm", ContentFile((MEDIA / "visite.webm").read_bytes()), save=False)
@@ -158,6 +187,7 @@ def _series(museum: Museum | None) -> Series:
         slug=SERIES_SLUG,
         defaults={
             "title_fr": "Visites en vidéo", "title_en": "Video visits", "museum": museum,
+            "summary_en": "Ten visits filmed in the galleries and the reserves, an episode every weekday at 6 pm.",
             "summary_fr": "Dix visites filmées dans les salles et les réserves, un épisode chaque jour de semaine "
             "à 18 h.",
             "release_days": "0,1,2,3,4", "release_time": "18:00",
@@ -232,6 +262,7 @@ def demo_content_seed(*, museums: list[Museum], readers: list[Member], staff: Me
             content=Content(
                 slug="entretien-conservatrice", kind=Content.Kind.BEHIND, museum=museums[0] if museums else None,
                 title_fr="Entretien avec la conservatrice", summary_fr="Vingt minutes sur les acquisitions de l'année.",
+                title_en=ENGLISH["entretien-conservatrice"][0], summary_en=ENGLISH["entretien-conservatrice"][1],
                 body_fr=BODY, transcript_fr=TRANSCRIPT, embed_provider=Content.Provider.YOUTUBE, embed_id="M7lc1UVf-VE",
                 publish_at=now - timedelta(days=2),
             )

@@ -131,7 +131,7 @@ def engagement_roll_up(*, days: int = 2, now: datetime | None = None) -> None:
     last = timezone.localdate(now)
     first = last - timedelta(days=days - 1)
     since = datetime.combine(first, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    params = {"first": first.isoformat(), "last": last.isoformat(), "since": since}
+    params: dict[str, str | datetime] = {"first": first.isoformat(), "last": last.isoformat(), "since": since}
     statements = [_READERS, _SERIES_READERS, _ROLL_UP, _EARLIER_STARTS]
     if connection.vendor == "sqlite":
         statements = [_for_sqlite(sql) for sql in statements]

@@ -215,7 +215,7 @@ class Follow(models.Model):
 class View(models.Model):
     """A member saw an item on a day: once per member, item and day, whatever they reload."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="views")
     day = models.DateField()
 
@@ -246,7 +246,7 @@ class Reaction(models.Model):
 class Progress(models.Model):
     """How far a member watched an item's uploaded video: the furthest milestone (0, 25, 50, 75, 100)."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="progress")
     furthest = models.PositiveSmallIntegerField(default=0)
     day = models.DateField()  # the day it was first started
@@ -311,7 +311,7 @@ class Reader(models.Model):
     """A member's first day with an item (kept by the roll-up from the views): unique members add up by day."""
 
     content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     first_day = models.DateField()
 
     class Meta:
@@ -328,7 +328,7 @@ class SeriesReader(models.Model):
     """A member's first day with a series, and the item they came through (kept by the roll-up)."""
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="+")
     first_day = models.DateField()
 

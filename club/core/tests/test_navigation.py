@@ -14,10 +14,10 @@ def _labels(response):
 
 
 def test_visitors_members_and_staff_each_see_their_entries_in_one_order(client):
-    assert _labels(client.get("/")) == ["Les musées", "Participer", "Boutique"]
+    assert _labels(client.get("/")) == ["Les musées", "Participer", "Contenus", "Boutique"]
     client.force_login(MemberFactory())
     assert _labels(client.get("/")) == [
-        "Les musées", "Mon club", "Participer", "Boutique", "Notifications", "Mon profil"
+        "Les musées", "Mon club", "Participer", "Contenus", "Boutique", "Notifications", "Mon profil"
     ]  # fmt: skip
     client.force_login(StaffFactory())
     assert _labels(client.get("/"))[-1] == "Espace équipe"

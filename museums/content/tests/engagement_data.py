@@ -71,7 +71,7 @@ def history_build(clock) -> History:
         publish_at=datetime(2026, 11, 14, 10, 0, tzinfo=PARIS),
     )  # fmt: skip
     workshop = ContentFactory(title_fr="L'atelier", museum=fine_arts, publish_at=datetime(2026, 11, 1, tzinfo=PARIS))
-    ana, bruno, chloe = (MemberFactory(first_name=name) for name in ("Ana", "Bruno", "Chloé"))
+    ana, bruno, chloe = MemberFactory(), MemberFactory(), MemberFactory()
 
     services.content_view(member=ana, content=visit1)
     services.content_view(member=bruno, content=visit1)
