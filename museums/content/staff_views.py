@@ -110,6 +110,13 @@ class FiguresFilterForm(forms.Form):
         return FiguresFilter.last_days(int(data.get("period") or DEFAULT_PERIOD), museum=museum)
 
 
+def _staff_default(staff, museums: Sequence[Museum]) -> dict | None:
+    """A staff member attached to museums first sees the first of them (DESIGN: staff pages default to them)."""
+    mine = set(staff.museums.values_list("pk", flat=True))
+    first = next((museum for museum in museums if museum.pk in mine), None)
+    return {"period": str(DEFAULT_PERIOD), "museum": str(first.pk)} if first is not None else None
+
+
 def _form(request, museums: Sequence[Museum] | None = None) -> FiguresFilterForm:
     return FiguresFilterForm(request.GET or None, museums=museums)
 
@@ -200,7 +207,7 @@ def _query(request) -> str:
 def engagement_overview(request):
     """Every item's figures over the period: totals, views per day, the most viewed items, the series."""
     museums = list(Museum.objects.order_by("position", "name"))
-    form = _form(request, museums)
+    form = FiguresFilterForm(request.GET or _staff_default(request.user, museums), museums=museums)
     filters = form.filters()
     days = figures_by_day(filters=filters)
     context = {
