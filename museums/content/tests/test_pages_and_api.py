@@ -139,3 +139,12 @@ def test_filters_that_are_not_understood_show_everything_and_never_fail(client):
     assert _api().get("/api/v1/contents/?museum=abc&kind=zzz&tag=%00").status_code == 200
     assert _api().get("/api/v1/contents/99999999999999999999999/").status_code == 404
     assert Content.objects.count() == 1
+
+
+def test_the_providers_frame_is_allowed_on_the_page_that_embeds_it_only(client, member):
+    embedded = ContentFactory(embed_provider="vimeo", embed_id="76979871", members_only=False)
+    plain = ContentFactory(members_only=False)
+    policy = client.get(embedded.get_absolute_url()).headers["Content-Security-Policy"]
+    assert "frame-src https://player.vimeo.com" in policy
+    assert "vimeo" not in client.get(plain.get_absolute_url()).headers["Content-Security-Policy"]
+    assert "vimeo" not in client.get(reverse("content:list")).headers["Content-Security-Policy"]
