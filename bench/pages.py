@@ -42,6 +42,7 @@ PAGES = [
     ("Notifications", "/mon-club/notifications/"),
     ("Gagner des points", "/gagner-des-points/"),
     ("Profil", "/mon-club/profil/"),
+    ("Contenus", "/contenus/"),
 ]
 BASELINE = "/bench/empty/"
 
