@@ -90,7 +90,7 @@ def build(url: str, args: argparse.Namespace) -> None:
         return
     admin_query(url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
     manage(url, "migrate", "--noinput", "-v0")
-    manage(url, "seed_demo")
+    manage(url, "seed_demo", "--force")
     started = time.perf_counter()
     manage(url, "seed_scale", "--members", str(args.members), "--entries", str(args.entries))
     print(f"seed_scale: {time.perf_counter() - started:.0f} s for {args.members:,} members × {args.entries} entries")

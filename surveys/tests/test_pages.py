@@ -887,3 +887,36 @@ def test_a_survey_or_poll_without_questions_offers_nothing_to_answer_and_pays_no
     voted = client.post(reverse("surveys:poll_vote", args=[poll.slug]), follow=True)
     assert "Ce sondage n&#x27;a pas encore de question." in voted.content.decode()
     assert _nothing_stored(member)
+
+
+@pytest.mark.parametrize("audience", ["all", "fans_of_mine", "fans_of_another"])
+@pytest.mark.parametrize("favourite", [True, False], ids=["a favourite museum", "none"])
+def test_the_dashboards_poll_follows_the_audience_rule_of_every_other_page(audience, favourite):
+    """`poll_for_dashboard` is written in SQL: it shows exactly the polls `surveys_meant_for` lets through."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from club.members.tests.factories import MemberFactory, MuseumFactory
+    from surveys.models import Participation, Survey
+    from surveys.polls import poll_for_dashboard
+    from surveys.selectors import surveys_meant_for
+
+    mine, other = MuseumFactory(), MuseumFactory()
+    member = MemberFactory(favourite_museum=mine if favourite else None)
+    now = timezone.now()
+    poll = Survey.objects.create(
+        kind=Survey.Kind.POLL, slug="sondage", title="Quel atelier ?", museum=mine, opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=3), audience="all" if audience == "all" else "museum_fans",
+    )  # fmt: skip
+    if audience != "all":
+        poll.audience_museums.add(mine if audience == "fans_of_mine" else other)
+    expected = surveys_meant_for(Survey.objects.filter(pk=poll.pk), member).exists()
+    shown = poll_for_dashboard(member=member)
+    assert (shown is not None) == expected
+    if shown is not None:
+        assert shown.pk == poll.pk and shown.museum == mine and shown.answered_on is None and shown.votes == 0
+        Participation.objects.create(member=member, survey=poll, answered_on=timezone.localdate(now))
+        assert poll_for_dashboard(member=member).answered_on == timezone.localdate(now)  # today's: still shown
+        Participation.objects.filter(member=member).update(answered_on=timezone.localdate(now) - timedelta(days=1))
+        assert poll_for_dashboard(member=member) is None  # answered another day: gone
