@@ -59,7 +59,8 @@ def series_queue_set(*, series: Series, queue: list[Content], now: datetime | No
         last_out = max((item.publish_at for item in out if item.publish_at), default=now)
         slots = release_slots(series, after=max(now, last_out), count=len(queued))
         Content.objects.filter(series=series).exclude(pk__in=out_ids).update(series_position=None)
-        dropped = [item for item in items if item.pk not in out_ids and item.pk not in {q.pk for q in queued}]
+        queued_ids = {item.pk for item in queued}
+        dropped = [item for item in items if item.pk not in out_ids and item.pk not in queued_ids]
         for item in dropped:
             item.series_position, item.publish_at = None, None
         start = max((item.series_position or 0 for item in out), default=0)

@@ -8,6 +8,7 @@ viewing points once per item (an uploaded video pays when watched to the end:
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,10 +69,15 @@ def _item_context(request: HttpRequest, content: Content, *, preview: bool = Fal
         return context
     context["images"] = list(content.images.all())
     context["tags"] = list(content.tags.all())
-    comments = Comment.objects.filter(content=content).select_related("member").order_by("created_at", "pk")
-    context["comments"] = [
-        comment for comment in comments if not comment.is_hidden or comment.member_id == request.user.pk
-    ]
+    # Hidden comments stay readable by their author only (marked as hidden).
+    shown = (
+        Q(hidden_at__isnull=True) | Q(member_id=request.user.pk)
+        if request.user.is_authenticated
+        else Q(hidden_at__isnull=True)
+    )
+    context["comments"] = list(
+        Comment.objects.filter(shown, content=content).select_related("member").order_by("created_at", "pk")
+    )
     context["report_reasons"] = Report.Reason.choices
     if content.embed_provider:
         provider = PROVIDERS[content.embed_provider]
@@ -94,10 +100,7 @@ def content_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if entry is not None:
             context["outcome"] = award_outcome(member=request.user, action=Reason.CONTENT_VIEWED, entry=entry)
         context["paid"] = selectors.content_paid(member=request.user, content=content)
-    response = render(request, "content/detail.html", context)
-    if content.embed_provider:  # the provider's frame, on this page only, once the member presses play
-        response._csp_update = {"frame-src": [PROVIDERS[content.embed_provider].frame_source]}  # type: ignore[attr-defined]
-    return response
+    return _item_response(request, content, context)
 
 
 @staff_required
@@ -105,7 +108,12 @@ def content_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def content_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An item as a member would see it, whether out or not (nothing recorded, nothing paid)."""
     content = get_object_or_404(Content.objects.select_related("museum", "series"), pk=pk)
-    response = render(request, "content/detail.html", _item_context(request, content, preview=True))
+    return _item_response(request, content, _item_context(request, content, preview=True))
+
+
+def _item_response(request: HttpRequest, content: Content, context: dict) -> HttpResponse:
+    """The item's page; with an embed, its provider's frame allowed on this page only (used once play is pressed)."""
+    response = render(request, "content/detail.html", context)
     if content.embed_provider:
         response._csp_update = {"frame-src": [PROVIDERS[content.embed_provider].frame_source]}  # type: ignore[attr-defined]
     return response
