@@ -120,6 +120,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # from 1,160 to 215 requests/s, bench/connections.py); health-checked before reuse.
 # Behind PgBouncer in transaction mode, set CONN_MAX_AGE=0 (README, deployment).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 600))
+# "Mon club"'s statements are prepared once per connection (club.core.sql.prepared_fetchone);
+# set DATABASE_PREPARED=0 behind PgBouncer in transaction mode (README, deployment).
+DATABASE_PREPARED = env.bool("DATABASE_PREPARED", default=True)
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing at once ("database is locked"): a write

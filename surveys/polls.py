@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from club.core.sql import prepared_fetchone
 from club.members.models import Member
 from museums.models import Museum
 from surveys.anonymity import ANONYMITY_BATCH
@@ -258,9 +259,7 @@ def poll_for_dashboard(*, member: Member, now: datetime | None = None) -> Survey
     }  # fmt: skip
     if connection.vendor != "postgresql":  # SQLite keeps datetimes as text
         params["now"] = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = prepared_fetchone(sql, params)
     if row is None:
         return None
     split = len(survey_columns)
