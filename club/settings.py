@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rewards.shop",
     "surveys",
     "museums.content",
+    "museums.events",
     "club.participate",
     "club",
 ]
@@ -289,6 +290,8 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-exports-purge": {"task": "surveys.exports_purge", "schedule": crontab(hour=4, minute=10)},
     "content-releases-announce": {"task": "content.releases_announce", "schedule": 60.0},
     "content-engagement-roll-up": {"task": "content.engagement_roll_up", "schedule": crontab(minute="*/10")},
+    "events-offers-expire-due": {"task": "events.offers_expire_due", "schedule": 60.0},
+    "events-reminders-send-due": {"task": "events.reminders_send_due", "schedule": crontab(minute="*/15")},
     "surveys-anonymous-responses-flush": {
         "task": "surveys.anonymous_responses_flush",
         "schedule": crontab(minute="*/10"),
@@ -347,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "ContentKindEnum": "museums.content.models.Content.Kind",
         "QuestionKindEnum": "surveys.models.Question.Kind",
         "NotificationKindEnum": "club.notifications.models.NotificationKind",
+        "StatusEnum": "rewards.shop.models.Redemption.Status",
     },
     # Every operation documents the one error shape on the statuses it can answer.
     "POSTPROCESSING_HOOKS": [

@@ -16,6 +16,7 @@ from club.members.api import MeView, TokenView
 from club.notifications.api import NotificationPreferencesView, NotificationViewSet
 from museums.api import MuseumViewSet
 from museums.content.api import api_urls as content_api_urls
+from museums.events.api import api_urls as events_api_urls
 from rewards.ledger.admin import admin_urls as ledger_admin_urls
 from rewards.ledger.api import PointsView
 from rewards.shop.api import GiftViewSet, RedemptionViewSet
@@ -40,6 +41,7 @@ api_v1 = [
     path("me/notification-preferences/", NotificationPreferencesView.as_view(), name="me-notification-preferences"),
     *survey_api_urls,
     *content_api_urls,
+    *events_api_urls,
     *router.urls,
 ]
 
@@ -53,8 +55,10 @@ urlpatterns = [
     path("mon-club/", include("club.members.urls")),
     path("musees/", include("museums.urls")),
     path("contenus/", include("museums.content.urls")),
+    path("activites/", include("museums.events.urls")),
     path("equipe/enquetes/", include("surveys.staff_urls")),
     path("equipe/contenus/", include("museums.content.staff_urls")),
+    path("equipe/activites/", include("museums.events.staff_urls")),
     path("equipe/", include("club.staff.urls")),
     path("participer/", include("club.participate.urls")),
     path("participer/enquetes/", include("surveys.urls")),

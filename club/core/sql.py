@@ -33,6 +33,7 @@ def scalars_read(*parts: Scalars, member_id: int) -> dict[str, Any]:
         params.update(fragment_params)
     select = ", ".join(f"({sql}) AS {name}" for name, sql in columns.items())
     row = prepared_fetchone(f"SELECT {select}", params)
+    assert row is not None  # (a SELECT without FROM has one row)
     return dict(zip(columns, row, strict=True))
 
 

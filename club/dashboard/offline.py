@@ -1,7 +1,7 @@
-"""The card and the vouchers without signal: the web app manifest and the service worker.
+"""The card, the vouchers and the tickets without signal: the web app manifest and the service worker.
 
 Composition, because the service worker names pages of several apps ("Mon
-club", the card, the vouchers). Both are served from the site's root so the
+club", the card, the vouchers, the event tickets). Both are served from the site's root so the
 worker may control the member's pages; the worker itself is in
 `templates/offline/sw.js`, small and our own.
 """

@@ -24,6 +24,6 @@ class ParticipateConfig(AppConfig):
                 "participate:hub",
                 audience=EVERYONE,
                 order=25,
-                matches=("participate", "surveys"),
+                matches=("participate", "surveys", "events"),
             )
         )

@@ -1,8 +1,10 @@
 """Composition: the "Participer" hub — what is open to the member now, from the features that offer it.
 
-Surveys and polls for now (the open ones meant for the member, one query;
-the polls' cards in three more, whatever their number). A visitor who is not
-a member is invited to join: taking part is for members.
+Surveys and polls (the open ones meant for the member, one query; the polls'
+cards in three more, whatever their number), seats offered to the member from
+a waiting list, and the next sessions of activities and events to book. A
+visitor who is not a member sees the sessions and is invited to join: taking
+part is for members.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from club.members.selectors import member_is_verified
+from museums.events.cards import offer_card, session_card
+from museums.events.selectors import offers_of, sessions_coming
 from surveys.models import Survey
 from surveys.polls import poll_cards
 from surveys.selectors import survey_points, surveys_open_for
@@ -42,10 +46,14 @@ def _survey_item(survey: Survey) -> dict:
     }
 
 
+HUB_SESSIONS = 5
+
+
 def hub(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
-        return render(request, "participate/hub.html", {"visitor": True})
+        sessions = [session_card(session) for session in sessions_coming(limit=HUB_SESSIONS)]
+        return render(request, "participate/hub.html", {"visitor": True, "sessions": sessions})
     if not member_is_verified(member=user):
         return redirect("members:verify_needed")
     now = timezone.now()
@@ -55,5 +63,7 @@ def hub(request: HttpRequest) -> HttpResponse:
     context = {
         "surveys": [_survey_item(survey) for survey in everything if survey.kind == Survey.Kind.SURVEY],
         "polls": poll_cards(polls=polls, answered=answered, now=now, member=user),
+        "offers": [offer_card(entry) for entry in offers_of(member=user)],
+        "sessions": [session_card(session) for session in sessions_coming(limit=HUB_SESSIONS, now=now)],
     }
     return render(request, "participate/hub.html", context)

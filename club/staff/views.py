@@ -20,6 +20,8 @@ from club.core.qr import qr_svg
 from club.members.decorators import staff_required
 from club.members.forms import MemberLookupForm
 from club.members.selectors import members_search
+from club.moderation.models import Report
+from museums.selectors import museums_visible
 from rewards.ledger.models import Reason
 from rewards.ledger.selectors import AwardOutcome, balance_of, history_of, history_page_describe
 from rewards.shop.forms import VoucherLookupForm
@@ -68,6 +70,10 @@ def styleguide(request):
         "sample_paid": _sample_outcome(paid=40),
         "sample_capped": _sample_outcome(capped=True),
         "sample_badges": [(gettext_lazy("À votre portée"), "ok"), (gettext_lazy("Nouveau"), "info")],
+        "sample_kinds": [("activity", gettext_lazy("Activité à tester")), ("event", gettext_lazy("Événement"))],
+        "sample_museums": museums_visible()[:3],
+        "sample_filters": {"kind": "event", "museum": None},
+        "sample_reasons": Report.Reason.choices,
     }
     return render(request, "staff/styleguide.html", context)
 

@@ -50,6 +50,7 @@ class Reason(models.TextChoices):
     CONTENT_VIEWED = "content_viewed", _("Contenu découvert")
     IDEA_PLANNED = "idea_planned", _("Idée retenue")
     GIFT = "gift", _("Cadeau")
+    EVENT_BOOKING = "event_booking", _("Réservation d'une activité")
     REFUND = "refund", _("Remboursement")
     EXPIRY = "expiry", _("Points expirés")
     ADJUSTMENT = "adjustment", _("Ajustement par l'équipe")

@@ -26,6 +26,7 @@ GIFTS = [
         "name_fr": "Vernissage VIP",
         "name_en": "VIP opening",
         "points": 180,
+        "fulfilment": "seat",  # a seat of the VIP opening's session (museums/events/demo.py links it)
         "stock": 40,
         "per_member_limit": 1,
         "description_fr": "Une place au vernissage de la prochaine exposition, avant l'ouverture au public.",

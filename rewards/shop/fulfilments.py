@@ -21,7 +21,9 @@ member's points account is locked (lock order: member, then gift or seat):
   voucher (a seat's booking points at its ticket); plain stock has nothing to do;
 - `release(redemption=…, now=…)` gives the unit back when a voucher is
   cancelled or expires;
-- `units_left(gift)` is what the shop shows ("3 left", "sold out").
+- `units_left(gift)` is what the shop shows ("3 left", "sold out");
+- optionally, `voucher_lines(redemption)`: more lines for the voucher's page,
+  as (label, text, address) — a seat's session, date, place and ticket.
 
 The catalogue the pages read is cached (`rewards.shop.selectors`): whatever
 changes what `units_left` answers outside the shop's services (a seat booked
@@ -90,6 +92,13 @@ def fulfilment_for(gift: "Gift") -> Fulfilment:
         return _fulfilments[gift.fulfilment]
     except KeyError:
         raise LookupError(f"no fulfilment registered for kind {gift.fulfilment!r}") from None
+
+
+def voucher_lines(redemption: "Redemption") -> list[tuple[str, str, str]]:
+    """What the gift's fulfilment adds to its voucher's page (nothing for plain stock)."""
+    fulfilment = _fulfilments.get(redemption.gift.fulfilment)
+    lines = getattr(fulfilment, "voucher_lines", None)
+    return list(lines(redemption)) if lines else []
 
 
 def fulfilment_choices() -> list[tuple[str, Promise | str]]:

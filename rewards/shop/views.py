@@ -22,6 +22,7 @@ from club.members.decorators import member_required, staff_required
 from rewards.ledger.selectors import balance_of
 from rewards.shop import services
 from rewards.shop.forms import VoucherLookupForm
+from rewards.shop.fulfilments import voucher_lines
 from rewards.shop.models import Redemption
 from rewards.shop.selectors import catalogue_for, gift_offer, gifts_in_shop, redemptions_of, voucher_qr_text
 
@@ -122,7 +123,8 @@ def _own_voucher(request, code) -> Redemption:
 def voucher(request, code):
     redemption = _own_voucher(request, code)
     qr = qr_svg_cached(voucher_qr_text(redemption=redemption))
-    return render(request, "shop/voucher.html", {"redemption": redemption, "qr_svg": qr})
+    context = {"redemption": redemption, "qr_svg": qr, "lines": voucher_lines(redemption)}
+    return render(request, "shop/voucher.html", context)
 
 
 @require_http_methods(["GET", "POST"])

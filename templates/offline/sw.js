@@ -1,10 +1,13 @@
-// The club's service worker (our own, small): "Mon club", the card and the open vouchers stay
+// The club's service worker (our own, small): "Mon club", the card, the open vouchers and the tickets stay
 // readable without signal in the galleries. Those pages are fetched from the network first and
 // kept for when there is none; nothing else is cached except the style sheet, script and logo
 // they need. Logging out empties the cache (static/js/club.js).
 "use strict";
 const CACHE = "club-offline-v1";
-const PAGES = [/^\/mon-club\/$/, /^\/mon-club\/carte\/$/, /^\/mon-club\/bons\/$/, /^\/mon-club\/bons\/[0-9A-Z-]+\/$/];
+const PAGES = [
+  /^\/mon-club\/$/, /^\/mon-club\/carte\/$/, /^\/mon-club\/bons\/$/, /^\/mon-club\/bons\/[0-9A-Z-]+\/$/,
+  /^\/activites\/billets\/$/, /^\/activites\/billets\/[0-9A-Z-]+\/$/,
+];
 const ASSETS = {{ assets|safe }};
 
 self.addEventListener("install", (event) => {

@@ -101,8 +101,31 @@ def test_every_member_page_in_english_has_no_french_left(client):
             reverse("content:detail", args=["visite-video-01"]),
             reverse("content:detail", args=["entretien-conservatrice"]),
             reverse("content:series", args=["visites-en-video"]),
+            *_events_member_pages(member),
         ],
     )
+
+
+def _events_member_pages(member) -> list[str]:
+    """The demo member's activity pages: the list, an activity they can rate, their tickets and one ticket."""
+    from museums.events.models import Booking
+
+    ticket = Booking.objects.live().filter(member=member).order_by("-session__starts_at").first()
+    from museums.events.selectors import sessions_coming
+
+    booked = set(Booking.objects.live().filter(member=member).values_list("session_id", flat=True))
+    bookable = next(s for s in sessions_coming(limit=50) if s.seats_left and s.pk not in booked)
+    rated = Booking.objects.filter(member=member, attended_at__isnull=False).first()
+    return [
+        reverse("events:list"),
+        f"{reverse('events:list')}?type=event",
+        reverse("events:detail", args=[rated.session.activity.slug]),
+        reverse("events:detail", args=["vernissage-vip"]),
+        reverse("events:tickets"),
+        reverse("events:ticket", args=[ticket.code]),
+        reverse("events:cancel", args=[ticket.code]),
+        reverse("events:book", args=[bookable.pk]),
+    ]
 
 
 def _moderation_sample(*, reporter, staff):
@@ -137,8 +160,25 @@ def test_the_staff_pages_in_english_have_no_french_left(client):
             reverse("staff:moderation"),
             f"{reverse('staff:moderation')}?onglet=recents",
             f"{reverse('staff:moderation')}?onglet=masques",
+            *_events_staff_pages(),
         ],
     )
+
+
+def _events_staff_pages() -> list[str]:
+    from museums.events.models import Booking, Session
+
+    full = Session.objects.filter(waiting__isnull=False).distinct().first()
+    booking = Booking.objects.live().order_by("pk").first()
+    return [
+        reverse("events_staff:overview"),
+        reverse("events_staff:session", args=[full.pk]),
+        reverse("events_staff:cancel", args=[full.pk]),
+        reverse("events_staff:move", args=[full.pk]),
+        reverse("events_staff:door"),
+        f"{reverse('events_staff:door')}?code={booking.code}",
+        reverse("events_staff:ratings"),
+    ]
 
 
 def test_the_admin_in_english_has_no_french_left(client):
@@ -155,7 +195,7 @@ def test_the_admin_in_english_has_no_french_left(client):
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
         if meta.app_label not in {
-            "members", "ledger", "shop", "notifications", "museums", "core", "surveys", "moderation",
+            "members", "ledger", "shop", "notifications", "museums", "core", "surveys", "moderation", "events",
         }:  # fmt: skip
             continue  # the libraries' own pages are theirs to translate
         paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))

@@ -38,7 +38,7 @@ BUDGETS = {
     "inbox": 5,
     "preferences": 4,
     "museums": 4,
-    "museum": 5,  # its latest content too (one query)
+    "museum": 6,  # its latest content too (one query), its next sessions (one)
 }
 
 

@@ -15,6 +15,7 @@ from club.members.models import Consent, Member
 from club.members.permissions import CLUB_ADMINISTRATION, MUSEUM_TEAM, staff_grant, staff_permissions_sync_all
 from museums.content.demo import demo_content_seed
 from museums.demo import museum_rows
+from museums.events.demo import demo_events_seed
 from museums.services import museum_upsert
 from rewards.ledger.models import Reason
 from rewards.ledger.services import earning_rules_ensure_defaults, points_award
@@ -99,14 +100,14 @@ class Command(BaseCommand):
         readers = list(
             Member.objects.filter(email__startswith="repondant-", email__endswith=f"@{DEMO_EMAIL_DOMAIN}")[:40]
         )
-        contents = demo_content_seed(
-            museums=museums, readers=readers, staff=Member.objects.filter(email=STAFF_EMAIL).first()
-        )
+        staff_member = Member.objects.filter(email=STAFF_EMAIL).first()
+        contents = demo_content_seed(museums=museums, readers=readers, staff=staff_member)
+        activities = demo_events_seed(museums=museums, readers=readers, member=member, staff=staff_member)
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(museums)} museums, {len(gifts)} gifts, {len(surveys)} surveys and polls and "
-                f"{len(contents)} contents ready."
+                f"{len(contents)} contents and {len(activities)} activities and events ready."
             )
         )
         self.stdout.write(f"Museum team   : {STAFF_EMAIL} / {STAFF_PASSWORD}  (Espace équipe: /equipe/)")

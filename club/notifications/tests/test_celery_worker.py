@@ -127,9 +127,11 @@ def test_broadcast_survives_a_killed_worker_with_exactly_one_email_per_member(wo
         # The last chunk holds only members without the news consent: it writes their
         # notifications after the last email may have gone, so wait for those rows too.
         _wait_for(
-            lambda: mailsink.counts()[0] >= CONSENTING
-            and _open_emails(announcement) == 0
-            and Notification.objects.filter(announcement=announcement).count() >= MEMBERS,
+            lambda: (
+                mailsink.counts()[0] >= CONSENTING
+                and _open_emails(announcement) == 0
+                and Notification.objects.filter(announcement=announcement).count() >= MEMBERS
+            ),
             240,
             "the rest",
         )

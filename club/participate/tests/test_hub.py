@@ -143,5 +143,31 @@ def test_the_hub_costs_the_same_queries_for_one_or_twenty_surveys_and_polls(clie
     many = count()
     assert few == many
     # session, user, open surveys and polls, the polls' questions, their choices, their counters, the member's
-    # own picks in the named polls they voted in (to mark "votre choix"), unread count
-    assert few == 8
+    # own picks in the named polls they voted in (to mark "votre choix"), unread count, the seats offered to
+    # the member, the next sessions to book
+    assert few == 10
+
+
+def test_the_hub_lists_the_next_sessions_and_the_seats_offered_at_the_same_cost(client):
+    from museums.events import services as events
+    from museums.events.tests.factories import SessionFactory
+
+    member = MemberFactory()
+    client.force_login(member)
+    full = SessionFactory(capacity=1, activity__title_fr="Nuit des réserves")
+    holder = MemberFactory()
+    ticket = events.booking_create(member=holder, session=full)
+    events.waitlist_join(member=member, session=full)
+    events.booking_cancel(booking=ticket, by=holder)  # the seat is offered to the member
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(HUB)
+        return len(queries), response.content.decode()
+
+    few, page = count()
+    assert "Une place vous attend" in page and "Nuit des réserves" in page
+    for _ in range(8):
+        SessionFactory()
+    many, page = count()
+    assert few == many and page.count("list-item") >= 6

@@ -35,7 +35,9 @@ def test_a_rule_switched_off_disappears_and_the_guide_costs_two_queries(django_a
     EarningRule.objects.filter(action="profile_completed").update(is_active=False)
     with django_assert_num_queries(2):
         lines = earning_guide(member=member)
-    assert [line.action for line in lines] == ["signup", "survey_answered", "poll_answered", "content_viewed"]
+    assert [line.action for line in lines] == [
+        "signup", "survey_answered", "poll_answered", "content_viewed", "activity_rated",
+    ]  # fmt: skip
 
 
 def test_verifying_the_email_sends_one_welcome_with_the_first_steps():
