@@ -86,6 +86,12 @@ class TicketCancelled(DomainError):
     status = 409
 
 
+class TicketNotToday(DomainError):
+    code = "ticket_not_today"
+    message = _("Ce billet est pour une séance d'un autre jour : vérifiez avant de laisser entrer.")
+    status = 409
+
+
 class TicketAlreadyScanned(DomainError):
     code = "ticket_already_scanned"
     message = _("Ce billet a déjà été scanné.")

@@ -1,8 +1,8 @@
 """What the events pages, API and staff read: activities with their sessions, tickets, waiting lists, ratings."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from museums.events.models import Activity, Booking, Rating, Session, WaitingEnt
 def activities_listed(
     *, member: Member | None = None, museum: int | None = None, kind: str | None = None, now: datetime | None = None
 ) -> QuerySet[Activity]:
-    """Published activities with their upcoming scheduled sessions (prefetched as `upcoming`).
+    """Published activities with their upcoming scheduled sessions (prefetched as `upcoming`), soonest first.
 
     Everyone sees the list (visitors a teaser of members-only ones); booking is for members.
     """
@@ -24,15 +24,20 @@ def activities_listed(
         activities = activities.filter(museum_id=museum)
     if kind:
         activities = activities.filter(kind=kind)
-    return activities.prefetch_related(
-        Prefetch("sessions", queryset=Session.objects.upcoming(now).order_by("starts_at", "id"), to_attr="upcoming")
-    ).order_by("title", "id")
+    upcoming = Q(sessions__status=Session.Status.SCHEDULED, sessions__starts_at__gt=now)
+    return (
+        activities.annotate(next_start=Min("sessions__starts_at", filter=upcoming))
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.upcoming(now).order_by("starts_at", "id"), to_attr="upcoming")
+        )
+        .order_by(F("next_start").asc(nulls_last=True), "title", "id")
+    )
 
 
 def sessions_of(*, activity: Activity, now: datetime | None = None, past: bool = False) -> QuerySet[Session]:
     """The activity's sessions to come (scheduled), or those past (for ratings)."""
     now = now or timezone.now()
-    sessions = Session.objects.filter(activity=activity)
+    sessions = Session.objects.filter(activity=activity).select_related("gift")
     if past:
         return sessions.filter(starts_at__lte=now).order_by("-starts_at", "-id")
     return sessions.upcoming(now).order_by("starts_at", "id")
@@ -45,6 +50,16 @@ def tickets_of(*, member: Member, now: datetime | None = None, past: bool = Fals
     if past:
         return tickets.filter(session__starts_at__lte=now).order_by("-session__starts_at", "-id")
     return tickets.filter(session__starts_at__gt=now).order_by("session__starts_at", "id")
+
+
+def tickets_cancelled_of(*, member: Member, now: datetime | None = None, days: int = 60) -> QuerySet[Booking]:
+    """The member's tickets cancelled in the last `days` days (by them or by the museum), newest first."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    return (
+        Booking.objects.filter(member=member, status=Booking.Status.CANCELLED, cancelled_at__gte=since)
+        .select_related("session__activity__museum")
+        .order_by("-cancelled_at", "-id")
+    )
 
 
 def booking_by_code(*, code: str, member: Member) -> Booking:

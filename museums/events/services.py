@@ -57,6 +57,7 @@ from museums.events.errors import (
     SessionNotOver,
     TicketCancelled,
     TicketNotFound,
+    TicketNotToday,
 )
 from museums.events.models import Activity, Booking, Rating, Session, SessionMessage, WaitingEntry
 from rewards.ledger.models import Reason
@@ -252,7 +253,7 @@ def _is_staff_action(booking: Booking, by: Member | None) -> bool:
     return by is not None and by.is_staff and by.pk != booking.member_id
 
 
-def booking_cancel(*, booking: Booking, by: Member | None, now: datetime | None = None) -> Booking:
+def booking_cancel(*, booking: Booking, by: Member | None, reason: str = "", now: datetime | None = None) -> Booking:
     """Cancel a ticket: seats back (offered to the waiting list first), points back — once.
 
     A member may cancel until the session's cancellation deadline (or at any time
@@ -293,22 +294,43 @@ def booking_cancel(*, booking: Booking, by: Member | None, now: datetime | None 
                 by=by if staff else None,
                 now=now,
             )
+        _notify_cancelled(locked, reason=reason)
+        _seats_free(locked.session_id, locked.seats, now=now)  # last: the session row stays locked to the commit
+    return locked
+
+
+def _notify_cancelled(locked: Booking, *, reason: str) -> None:
+    if reason:  # the museum cancelled the session
         notification_send(
             member=locked.member,
             kind=NotificationKind.EVENTS,
-            title=_("Réservation annulée : « %(activity)s »"),
-            body=_("Votre place du %(date)s est annulée ; vos %(points)s points vous sont rendus.")
+            title=_("Séance annulée par le musée : « %(activity)s »"),
+            body=_("La séance du %(date)s n'aura pas lieu (%(reason)s). Vos %(points)s points vous sont rendus.")
             if locked.points
-            else _("Votre place du %(date)s est annulée."),
+            else _("La séance du %(date)s n'aura pas lieu (%(reason)s)."),
             params={
                 "activity": _activity_name(locked.session),
                 "date": locked.session.starts_at,
                 "points": locked.points,
+                "reason": reason,
             },
             url=reverse("events:tickets"),
         )
-        _seats_free(locked.session_id, locked.seats, now=now)  # last: the session row stays locked to the commit
-    return locked
+        return
+    notification_send(
+        member=locked.member,
+        kind=NotificationKind.EVENTS,
+        title=_("Réservation annulée : « %(activity)s »"),
+        body=_("Votre place du %(date)s est annulée ; vos %(points)s points vous sont rendus.")
+        if locked.points
+        else _("Votre place du %(date)s est annulée."),
+        params={
+            "activity": _activity_name(locked.session),
+            "date": locked.session.starts_at,
+            "points": locked.points,
+        },
+        url=reverse("events:tickets"),
+    )
 
 
 def _booking_close(booking_id: int, *, by: Member | None, now: datetime) -> Booking | None:
@@ -558,7 +580,7 @@ def session_cancel(*, session: Session, by: Member, reason: str, now: datetime |
     refunded = 0
     for booking in Booking.objects.live().filter(session_id=session.pk).order_by("pk"):
         try:
-            booking_cancel(booking=booking, by=by, now=now)
+            booking_cancel(booking=booking, by=by, reason=reason, now=now)
         except BookingAlreadyCancelled:
             continue
         except VoucherAlreadyCollected:  # a VIP ticket already used at the door: nothing to give back
@@ -635,10 +657,12 @@ class Scan:
     first_by: Member | None
 
 
-def ticket_scan(*, code: str, by: Member, now: datetime | None = None) -> Scan:
+def ticket_scan(*, code: str, by: Member, any_day: bool = False, now: datetime | None = None) -> Scan:
     """Mark attendance from a ticket's code (typed, or a scanned address carrying it).
 
-    A second scan is not an error: it says when and by whom the ticket was first scanned.
+    A second scan is not an error: it says when and by whom the ticket was first
+    scanned. A ticket for another day (Europe/Paris) is refused with
+    `TicketNotToday` unless staff confirm it (`any_day`).
     """
     now = now or timezone.now()
     code = code_from_scan(code, param="code")
@@ -657,6 +681,8 @@ def ticket_scan(*, code: str, by: Member, now: datetime | None = None) -> Scan:
             raise TicketCancelled()
         if booking.attended_at is not None:
             return Scan(booking=booking, first=False, first_at=booking.attended_at, first_by=booking.attended_by)
+        if not any_day and timezone.localdate(booking.session.starts_at) != timezone.localdate(now):
+            raise TicketNotToday(details={"starts_at": booking.session.starts_at.isoformat(), "code": booking.code})
         booking.attended_at = now
         booking.attended_by = by
         booking.save(update_fields=["attended_at", "attended_by"])

@@ -52,7 +52,7 @@ from club.core.errors import DomainError, InvalidCode
 from club.core.exports import csv_write_rows, csv_writer
 from club.members.decorators import staff_required
 from museums.events import services
-from museums.events.errors import TicketNotFound
+from museums.events.errors import SessionFull, TicketNotFound, TicketNotToday
 from museums.events.forms import (
     TICKET_PARAM,
     StaffCancelForm,
@@ -173,6 +173,13 @@ def _session_page(request: HttpRequest, session: Session, *, message_form=None, 
         "session": session,
         "activity": session.activity,
         "roster": list(session_roster(session=session)),
+        "cancelled_roster": list(
+            Booking.objects.filter(session=session, status=Booking.Status.CANCELLED)
+            .select_related("member")
+            .order_by("member__email")
+        )
+        if session.status == Session.Status.CANCELLED
+        else [],
         "waiting": waiting,
         "in_line": in_line,
         "present": present,
@@ -207,7 +214,7 @@ def session_message(request: HttpRequest, pk: int) -> HttpResponse:
         )
     done = ngettext("Message envoyé à %(count)s personne.", "Message envoyé à %(count)s personnes.", sent.recipients)
     messages.success(request, done % {"count": sent.recipients})
-    return redirect(_session_url(session, "message"))
+    return redirect(_session_url(session))
 
 
 def _moved(ids: list[int], entry_id: int, step: int) -> list[int]:
@@ -244,7 +251,7 @@ def session_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic(durable=True):
         services.waitlist_reorder(session=session, entry_ids=wanted, by=request.user)
     messages.success(request, _("Liste d'attente réordonnée."))
-    return redirect(_session_url(session, "waiting"))
+    return redirect(_session_url(session))
 
 
 @staff_view(CHANGE)
@@ -256,13 +263,15 @@ def session_offer(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     try:
         with transaction.atomic(durable=True):
             offered = services.waitlist_offer_by_hand(entry=entry, by=request.user)
+    except SessionFull:
+        messages.error(request, _("Aucune place libre à proposer : augmentez la jauge ou attendez une annulation."))
     except DomainError as error:
         messages.error(request, error.message)
     else:
         done = _("Place proposée à %(member)s : à confirmer avant le %(date)s.")
         when = timezone.localtime(offered.offer_expires_at).strftime("%d/%m/%Y %H:%M")
         messages.success(request, done % {"member": entry.member.get_full_name(), "date": when})
-    return redirect(_session_url(session, "waiting"))
+    return redirect(_session_url(session))
 
 
 def _live_counts(session: Session) -> tuple[int, int]:
@@ -373,7 +382,7 @@ def _today_sessions() -> list[Session]:
 
 
 def _door_page(request: HttpRequest, *, form: StaffTicketForm, found: Booking | None, session_id: int | None,
-               status: int = 200) -> HttpResponse:  # fmt: skip
+               status: int = 200, other_day: bool = False) -> HttpResponse:  # fmt: skip
     session = found.session if found is not None else None
     if session is None and session_id is not None:
         session = Session.objects.select_related("activity").filter(pk=session_id).first()
@@ -386,6 +395,7 @@ def _door_page(request: HttpRequest, *, form: StaffTicketForm, found: Booking | 
         "booked": booked,
         "today": _today_sessions() if session is None else [],
         "refresh_seconds": DOOR_REFRESH_SECONDS,
+        "other_day": other_day,
     }
     return render(request, "events/staff/door.html", context, status=status)
 
@@ -421,9 +431,13 @@ def _door_scan(request: HttpRequest) -> HttpResponse:
     form = StaffTicketForm(request.POST)
     if not form.is_valid():
         return _door_page(request, form=form, found=None, session_id=session_id, status=400)
+    any_day = request.POST.get("any_day") == "1"
     try:
         with transaction.atomic(durable=True):
-            scan = services.ticket_scan(code=form.cleaned_data["code"], by=request.user)
+            scan = services.ticket_scan(code=form.cleaned_data["code"], by=request.user, any_day=any_day)
+    except TicketNotToday as error:  # shown with the ticket, and a button to let the member in all the same
+        found = _ticket_found(error.details["code"])
+        return _door_page(request, form=StaffTicketForm(), found=found, session_id=session_id, other_day=True)
     except DomainError as error:
         form.add_error("code", str(error.message))
         return _door_page(request, form=form, found=None, session_id=session_id, status=error.status)
@@ -441,6 +455,8 @@ def _door_scan(request: HttpRequest) -> HttpResponse:
         )
     if request.POST.get("back") == "session":
         return redirect(_session_url(booking.session, "roster"))
+    if scan.first:  # the message says it; the next ticket can be scanned at once
+        return redirect(_door_url(session_id=booking.session_id))
     return redirect(_door_url(code=booking.code, session_id=booking.session_id))
 
 

@@ -174,6 +174,8 @@ def _session_state(session: Session, *, now, booking, entry) -> str:
     if not session.is_bookable(now):
         opens = session.booking_opens()
         return "not_open" if opens is not None and now < opens else "closed"
+    if session.gift_id and session.seats_left:  # the shop's gift is this session's way in (one purchase path)
+        return "gift"
     return "full" if session.seats_left < 1 else "bookable"
 
 
@@ -261,7 +263,8 @@ def _session(pk: int) -> Session:
 
 
 def _session_url(session: Session) -> str:
-    return f"{reverse('events:detail', args=[session.activity.slug])}#seance-{session.pk}"
+    """Where an action on a session returns: the activity's page, at its top, where the message says what happened."""
+    return reverse("events:detail", args=[session.activity.slug])
 
 
 def _guest(request: HttpRequest) -> bool:
@@ -490,7 +493,9 @@ def _ticket_item(booking: Booking, *, past: bool) -> dict:
         badges.append((_("2 places"), "info"))
     if not past and booking.move == Booking.Move.PENDING:
         badges.append((_("Nouvel horaire : votre réponse est attendue"), "warn"))
-    if past and booking.attended_at:
+    if booking.status == Booking.Status.CANCELLED:
+        badges.append((_("Annulé"), "danger"))
+    elif past and booking.attended_at:
         rated = hasattr(booking, "rating")
         badges.append((_("Noté") if rated else _("À noter"), "ok" if rated else "warn"))
     return {
@@ -514,6 +519,10 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "past": [
             _ticket_item(b, past=True)
             for b in selectors.tickets_of(member=request.user, now=now, past=True)[:PAST_TICKETS]
+        ],
+        "cancelled": [
+            _ticket_item(b, past=True)
+            for b in selectors.tickets_cancelled_of(member=request.user, now=now)[:PAST_TICKETS]
         ],
         "offers": [entry for entry in entries if entry.status == WaitingEntry.Status.OFFERED],
         "waiting": [entry for entry in entries if entry.status == WaitingEntry.Status.WAITING],
@@ -708,9 +717,9 @@ def activity_rate(request: HttpRequest, slug: str) -> HttpResponse:
             )  # fmt: skip
     except DomainError as error:
         _error(request, error)
-        return redirect(f"{back}#rate")
+        return redirect(back)
     messages.success(request, _rated_message(request, booking))
-    return redirect(f"{back}#ratings")
+    return redirect(back)
 
 
 @require_POST
@@ -724,4 +733,4 @@ def rating_report(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, error)
     else:
         messages.success(request, _("Merci : l'équipe va relire cet avis."))
-    return redirect(f"{reverse('events:detail', args=[rating.activity.slug])}#rating-{rating.pk}")
+    return redirect(reverse("events:detail", args=[rating.activity.slug]))

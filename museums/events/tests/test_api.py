@@ -61,7 +61,7 @@ def _attended_and_over(clock, session, member):
     """`member` booked, was scanned at the door, and the session is over."""
     booking = services.booking_create(member=member, session=session)
     clock.move_to(session.starts_at + timedelta(minutes=5))
-    services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True))
+    services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True), any_day=True)
     clock.move_to(session.ends_at + timedelta(minutes=1))
     return booking
 
@@ -470,7 +470,7 @@ def test_an_attendee_rates_once_after_the_session_and_is_paid_once(clock, ledger
     member = MemberFactory(display_name="Camille")
     booking = services.booking_create(member=member, session=session)
     clock.move_to(session.starts_at + timedelta(minutes=5))
-    services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True))
+    services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True), any_day=True)
     _error(_rate(member, session, stars=5), 409, "session_not_over")
     clock.move_to(session.ends_at + timedelta(minutes=1))
     rated = _rate(member, session, key="r1", stars=4, comment="  Magique.  ")
@@ -516,7 +516,7 @@ def test_the_ratings_of_an_event_show_the_visible_ones_with_average_and_count(cl
     bookings = [services.booking_create(member=m, session=session) for m in members]
     clock.move_to(session.starts_at + timedelta(minutes=5))
     for booking in bookings:
-        services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True))
+        services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True), any_day=True)
     clock.move_to(session.ends_at + timedelta(minutes=1))
     for member, booking, stars in zip(members, bookings, [5, 4, 1], strict=True):
         services.rating_create(member=member, booking=booking, stars=stars, comment=f"{stars} étoiles")
@@ -538,7 +538,7 @@ def test_the_ratings_list_costs_the_same_queries_for_one_rating_or_twenty(clock)
     bookings = [services.booking_create(member=m, session=session) for m in members]
     clock.move_to(session.starts_at + timedelta(minutes=5))
     for booking in bookings:
-        services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True))
+        services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True), any_day=True)
     clock.move_to(session.ends_at + timedelta(minutes=1))
     services.rating_create(member=members[0], booking=bookings[0], stars=5)
     one = _queries(_api(), f"/api/v1/events/{activity.pk}/ratings/")

@@ -351,8 +351,10 @@ def test_cancelling_the_vip_ticket_cancels_its_voucher(give):
 def test_a_ticket_scanned_twice_says_when_and_by_whom_first():
     booking = services.booking_create(member=MemberFactory(), session=SessionFactory())
     door, other = MemberFactory(is_staff=True), MemberFactory(is_staff=True)
-    first = services.ticket_scan(code=booking.code, by=door)
-    again = services.ticket_scan(code=f"https://club.example/equipe/activites/porte/?code={booking.code}", by=other)
+    first = services.ticket_scan(code=booking.code, by=door, any_day=True)
+    again = services.ticket_scan(
+        code=f"https://club.example/equipe/activites/porte/?code={booking.code}", by=other, any_day=True
+    )
     assert first.first and not again.first
     assert again.first_by == door and again.first_at == first.first_at
 
@@ -363,10 +365,10 @@ def test_a_mistyped_unknown_or_cancelled_ticket_is_refused():
     booking = services.booking_create(member=member, session=SessionFactory())
     wrong = booking.code[:-1] + ("A" if booking.code[-1] != "A" else "B")
     with pytest.raises(InvalidCode):
-        services.ticket_scan(code=wrong, by=staff)
+        services.ticket_scan(code=wrong, by=staff, any_day=True)
     services.booking_cancel(booking=booking, by=member)
     with pytest.raises(errors.TicketCancelled):
-        services.ticket_scan(code=booking.code, by=staff)
+        services.ticket_scan(code=booking.code, by=staff, any_day=True)
 
 
 # --- Ratings -------------------------------------------------------------------------
@@ -378,7 +380,7 @@ def test_only_attendees_rate_once_after_the_session_and_are_paid_once(clock):
     came = services.booking_create(member=attendee, session=session)
     missed = services.booking_create(member=absent, session=session)
     clock.shift(timedelta(days=2, minutes=5))
-    services.ticket_scan(code=came.code, by=MemberFactory(is_staff=True))
+    services.ticket_scan(code=came.code, by=MemberFactory(is_staff=True), any_day=True)
     with pytest.raises(errors.SessionNotOver):
         services.rating_create(member=attendee, booking=came, stars=5)
     clock.shift(timedelta(hours=2))
@@ -426,7 +428,7 @@ def test_rating_comments_reach_the_moderation_queue_with_a_link_to_them(client, 
     member = MemberFactory()
     booking = services.booking_create(member=member, session=session)
     clock.shift(timedelta(days=1, minutes=1))
-    services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True))
+    services.ticket_scan(code=booking.code, by=MemberFactory(is_staff=True), any_day=True)
     clock.shift(timedelta(hours=2))
     rating = services.rating_create(member=member, booking=booking, stars=2, comment="Trop court, guide pressé.")
     moderator = MemberFactory(is_staff=True)
@@ -434,3 +436,22 @@ def test_rating_comments_reach_the_moderation_queue_with_a_link_to_them(client, 
     client.force_login(moderator)
     page = client.get("/equipe/moderation/?onglet=recents").content.decode()
     assert "Trop court, guide pressé." in page and rating.get_absolute_url() in page
+
+
+def test_a_ticket_for_another_day_needs_the_staffs_confirmation(clock):
+    booking = services.booking_create(member=MemberFactory(), session=SessionFactory())  # in 7 days
+    staff = MemberFactory(is_staff=True)
+    with pytest.raises(errors.TicketNotToday):
+        services.ticket_scan(code=booking.code, by=staff)
+    booking.refresh_from_db()
+    assert booking.attended_at is None
+    assert services.ticket_scan(code=booking.code, by=staff, any_day=True).first
+
+
+def test_cancelling_a_session_tells_members_the_museums_reason():
+    session = SessionFactory()
+    member = MemberFactory()
+    services.booking_create(member=member, session=session)
+    services.session_cancel(session=session, by=MemberFactory(is_staff=True), reason="la conférencière est malade")
+    told = Notification.objects.filter(member=member).order_by("-pk").first()
+    assert "annulée par le musée" in told.title and "la conférencière est malade" in told.body

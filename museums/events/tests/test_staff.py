@@ -162,7 +162,7 @@ def test_the_overview_costs_the_same_queries_for_1_and_many_sessions_and_booking
 
 def test_the_session_page_shows_the_roster_and_the_waiting_list_in_order(team_client):
     session, bookings, waiting = _full_with_waiting(capacity=2, waiting=3)
-    services.ticket_scan(code=bookings[0].code, by=StaffFactory(display_name="Louis"))
+    services.ticket_scan(code=bookings[0].code, by=StaffFactory(display_name="Louis"), any_day=True)
     response = team_client.get(reverse("events_staff:session", args=[session.pk]))
     assert response.status_code == 200
     assert response.context["roster"] == sorted(bookings, key=lambda booking: booking.member.email)
@@ -183,7 +183,7 @@ def test_the_session_page_costs_the_same_queries_for_few_and_many_bookings(team_
     bookings = _book(bigger, 25)
     _wait(bigger, 10)
     for booking in bookings[:5]:
-        services.ticket_scan(code=booking.code, by=StaffFactory())
+        services.ticket_scan(code=booking.code, by=StaffFactory(), any_day=True)
     services.session_message(session=bigger, by=StaffFactory(), title="Bonjour", body="Le rendez-vous change.")
     url = reverse("events_staff:session", args=[bigger.pk])
     assert len(team_client.get(url).context["roster"]) == 25
@@ -216,7 +216,7 @@ def test_staff_offer_a_seat_by_hand_when_one_is_free_and_are_told_when_none_is(t
     session, bookings, (first, second, _third) = _full_with_waiting(waiting=3)
     url = reverse("events_staff:offer", args=[session.pk, second.pk])
     refused = _follow_messages(team_client, team_client.post(url))
-    assert refused == ["Cette séance est complète : vous pouvez rejoindre la liste d'attente."]
+    assert refused == ["Aucune place libre à proposer : augmentez la jauge ou attendez une annulation."]
     Session.objects.filter(pk=session.pk).update(capacity=3)  # one more seat, nobody offered it yet
     done = _follow_messages(team_client, team_client.post(url))
     assert done[0].startswith(f"Place proposée à {second.member.get_full_name()}")
@@ -322,7 +322,7 @@ def test_the_door_reads_the_address_a_tickets_qr_code_holds(team_client, clock):
 def test_opening_a_tickets_qr_address_shows_the_ticket_and_counts_without_marking_it(team_client, clock):
     session = SessionFactory(starts_at=timezone.now() + timedelta(hours=1), capacity=5)
     booking, other = _book(session, 2)
-    services.ticket_scan(code=other.code, by=StaffFactory())
+    services.ticket_scan(code=other.code, by=StaffFactory(), any_day=True)
     response = team_client.get(reverse("events_staff:door"), {"code": booking.code})
     assert response.context["found"] == booking and response.context["session"] == session
     assert (response.context["present"], response.context["booked"]) == (1, 2)
@@ -377,7 +377,7 @@ def test_present_and_booked_follow_live_as_json(team_client, clock):
     _book(session)
     url = reverse("events_staff:door_counts", args=[session.pk])
     assert team_client.get(url).json()["present"] == 0
-    services.ticket_scan(code=guest.code, by=StaffFactory())
+    services.ticket_scan(code=guest.code, by=StaffFactory(), any_day=True)
     response = team_client.get(url)
     assert response.json() == {"present": 2, "booked": 3, "text": "2 présents sur 3"}
     assert response["Cache-Control"] == "private, no-store"
@@ -509,7 +509,7 @@ def test_staff_follow_a_session_and_mark_entries_at_the_door_on_a_phone_and_a_de
     assert page.locator("[data-door-text]").inner_text() == "1 présent sur 2"
     _fits(page, "door")
     axe_check(page, "door")
-    services.ticket_scan(code=second.code, by=staff)  # another phone at the door
+    services.ticket_scan(code=second.code, by=staff, any_day=True)  # another phone at the door
     page.locator("[data-door-text]", has_text="2 présents sur 2").wait_for(timeout=(DOOR_REFRESH_SECONDS + 5) * 1000)
     page.get_by_label("Code du billet").fill(first.code)
     page.get_by_role("button", name="Noter l'entrée").click()
