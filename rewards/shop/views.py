@@ -103,7 +103,10 @@ def gift_redeem(request, slug):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("shop:gift", slug=slug)
-    messages.success(request, _("C'est fait ! Présentez ce bon à l'accueil du musée pour recevoir votre cadeau."))
+    if voucher_lines(redemption):  # a seat: the voucher is the ticket
+        messages.success(request, _("C'est fait ! Votre place est réservée : ce bon est votre billet d'entrée."))
+    else:
+        messages.success(request, _("C'est fait ! Présentez ce bon à l'accueil du musée pour recevoir votre cadeau."))
     return redirect("shop:voucher", code=redemption.code)
 
 

@@ -455,3 +455,12 @@ def test_cancelling_a_session_tells_members_the_museums_reason():
     services.session_cancel(session=session, by=MemberFactory(is_staff=True), reason="la conférencière est malade")
     told = Notification.objects.filter(member=member).order_by("-pk").first()
     assert "annulée par le musée" in told.title and "la conférencière est malade" in told.body
+
+
+def test_buying_the_vip_gift_in_the_shop_says_the_voucher_is_the_ticket(give, client):
+    gift, _session = _vip()
+    member = MemberFactory()
+    give(member, 200)
+    client.force_login(member)
+    page = client.post(f"/boutique/{gift.slug}/echanger/", follow=True).content.decode()
+    assert "Votre place est réservée" in page and "votre billet : montrez ce QR code" in page
