@@ -612,15 +612,27 @@ def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
 def _cancel_question(booking: Booking, *, action: str) -> dict:
     session = booking.session
     points = booking.redemption.points if booking.redemption_id else booking.points
-    text = (
-        ngettext(
-            "Votre place du %(when)s sera libérée et votre %(points)s point vous sera rendu.",
-            "Votre place du %(when)s sera libérée et vos %(points)s points vous seront rendus.",
-            points,
+    if booking.seats > 1:  # the member and their guest
+        text = (
+            ngettext(
+                "Vos deux places du %(when)s seront libérées et votre %(points)s point vous sera rendu.",
+                "Vos deux places du %(when)s seront libérées et vos %(points)s points vous seront rendus.",
+                points,
+            )
+            if points
+            else _("Vos deux places du %(when)s seront libérées pour d'autres membres.")
         )
-        if points
-        else _("Votre place du %(when)s sera libérée pour quelqu'un d'autre.")
-    ) % {"when": _when(session.starts_at), "points": points}
+    else:
+        text = (
+            ngettext(
+                "Votre place du %(when)s sera libérée et votre %(points)s point vous sera rendu.",
+                "Votre place du %(when)s sera libérée et vos %(points)s points vous seront rendus.",
+                points,
+            )
+            if points
+            else _("Votre place du %(when)s sera libérée pour quelqu'un d'autre.")
+        )
+    text = text % {"when": _when(session.starts_at), "points": points}
     return {
         "title": _("Annuler votre billet pour « %(activity)s » ?") % {"activity": session.activity.title},
         "text": text,

@@ -159,6 +159,7 @@ def test_a_member_books_with_a_guest_when_the_activity_allows_it(client, member)
     session.refresh_from_db()
     assert booking.seats == 2 and session.seats_taken == 2
     assert "2 (vous et votre invité)" in _text(client.get(reverse("events:ticket", args=[booking.code])))
+    assert "Vos deux places du" in _text(client.get(reverse("events:cancel", args=[booking.code])))
 
 
 def test_booking_errors_are_shown_as_messages_and_nothing_is_written(client, member, give):
