@@ -25,8 +25,7 @@ the key, the effect and the answer are one transaction (`club.core.idempotency`)
 Lists cost the same few queries whatever their length.
 """
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
@@ -89,30 +88,6 @@ def _id(pk) -> int:
 
 def _is_member(user) -> bool:
     return bool(user is not None and user.is_authenticated)
-
-
-def _positioned(entries: QuerySet[WaitingEntry]) -> QuerySet[WaitingEntry]:
-    """Each entry with its `position` in one query, by the rule of `selectors.waiting_position`.
-
-    1-based among the session's waiting entries (rank, then id), 0 while a seat
-    is offered, null once ended. A test holds it equal to `waiting_position`.
-    """
-    ahead = (
-        WaitingEntry.objects.filter(session_id=OuterRef("session_id"), status=WaitingEntry.Status.WAITING)
-        .filter(Q(rank__lt=OuterRef("rank")) | Q(rank=OuterRef("rank"), id__lt=OuterRef("id")))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return entries.annotate(
-        position=Case(
-            When(status=WaitingEntry.Status.OFFERED, then=Value(0)),
-            When(status=WaitingEntry.Status.WAITING, then=Coalesce(Subquery(ahead), Value(0)) + 1),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
 
 
 class _Described(viewsets.GenericViewSet):
@@ -380,7 +355,7 @@ def _entries(member) -> QuerySet[WaitingEntry]:
 
 
 def _entry_data(view: _Described, pk: int) -> dict:
-    entry = _positioned(_entries(view.request.user)).get(pk=pk)
+    entry = selectors.waiting_with_positions(_entries(view.request.user)).get(pk=pk)
     return WaitingEntrySerializer(entry, context=view.context()).data
 
 
@@ -401,7 +376,7 @@ class WaitingListViewSet(_Described):
     def list(self, request):
         """The waiting lists I am on (waiting, or with a seat offered to confirm), with my position."""
         entries = selectors.waiting_of(member=request.user).select_related("session__activity__museum", "booking")
-        page = self.paginate_queryset(_positioned(entries)) or []
+        page = self.paginate_queryset(selectors.waiting_with_positions(entries)) or []
         return self.get_paginated_response(WaitingEntrySerializer(page, many=True, context=self.context()).data)
 
     @extend_schema(responses=WaitingEntrySerializer)

@@ -2,7 +2,22 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -91,11 +106,11 @@ def waiting_entry_of(*, member: Member, session: Session) -> WaitingEntry | None
     return WaitingEntry.objects.filter(member=member, session=session, status__in=WaitingEntry.ACTIVE).first()
 
 
-def waiting_with_positions(entries: QuerySet[WaitingEntry]) -> list[WaitingEntry]:
-    """The entries, each with its `position`, in one query (the one rule of a place in the queue).
+def waiting_with_positions(entries: QuerySet[WaitingEntry]) -> QuerySet[WaitingEntry]:
+    """The entries, each annotated with its `position`, in one query (the one rule of a place in the queue).
 
-    An offered entry's position is 0; a waiting one's is 1 + the waiting
-    entries of its session ahead of it (lower rank, then lower id).
+    A waiting entry's position is 1 + the waiting entries of its session ahead
+    of it (lower rank, then lower id); an offered one's is 0; an ended one's null.
     """
     ahead = (
         WaitingEntry.objects.filter(session_id=OuterRef("session_id"), status=WaitingEntry.Status.WAITING)
@@ -105,31 +120,28 @@ def waiting_with_positions(entries: QuerySet[WaitingEntry]) -> list[WaitingEntry
         .annotate(count=Count("pk"))
         .values("count")
     )
-    listed: list[WaitingEntry] = list(entries.annotate(ahead=Coalesce(Subquery(ahead), 0)))
-    for entry in listed:
-        entry.position = 0 if entry.status == WaitingEntry.Status.OFFERED else entry.ahead + 1  # type: ignore[attr-defined]
-    return listed
+    return entries.annotate(
+        position=Case(
+            When(status=WaitingEntry.Status.OFFERED, then=Value(0)),
+            When(status=WaitingEntry.Status.WAITING, then=Coalesce(Subquery(ahead), Value(0)) + 1),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
 
 
-def waiting_position(*, entry: WaitingEntry) -> int:
-    """The entry's place in its session's queue (1-based; 0 when a seat is offered to it)."""
-    return waiting_with_positions(WaitingEntry.objects.filter(pk=entry.pk))[0].position  # type: ignore[attr-defined]
+def waiting_position(*, entry: WaitingEntry) -> int | None:
+    """The entry's place in its session's queue (1-based; 0 when a seat is offered to it; None once ended)."""
+    entries = waiting_with_positions(WaitingEntry.objects.filter(pk=entry.pk))
+    return entries.values_list("position", flat=True).get()  # type: ignore[misc]  # (annotated above)
 
 
 def session_waiting(*, session: Session) -> list[WaitingEntry]:
     """The session's waiting list in order (offers first), each with its `position` (1-based; 0 when offered)."""
-    entries = list(
-        WaitingEntry.objects.filter(session=session, status__in=WaitingEntry.ACTIVE)
-        .select_related("member")
-        .order_by("rank", "id")
-    )
-    offered = [entry for entry in entries if entry.status == WaitingEntry.Status.OFFERED]
-    waiting = [entry for entry in entries if entry.status == WaitingEntry.Status.WAITING]
-    for entry in offered:
-        entry.position = 0  # type: ignore[attr-defined]
-    for position, entry in enumerate(waiting, start=1):
-        entry.position = position  # type: ignore[attr-defined]
-    return offered + waiting
+    entries = waiting_with_positions(
+        WaitingEntry.objects.filter(session=session, status__in=WaitingEntry.ACTIVE).select_related("member")
+    ).order_by("rank", "id")
+    return sorted(entries, key=lambda entry: entry.position != 0)  # type: ignore[attr-defined]  # (stable)
 
 
 def waiting_seats_needed(*, session: Session) -> int:

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from club.members.services import member_api_token
 from club.members.tests.factories import MemberFactory, MuseumFactory
 from museums.events import services
-from museums.events.api import _positioned
 from museums.events.models import Activity, Booking, Rating, Session, WaitingEntry
 from museums.events.selectors import waiting_position
+from museums.events.selectors import waiting_with_positions as _positioned
 from museums.events.tests.factories import ActivityFactory, SessionFactory
 from rewards.ledger.models import LedgerEntry, Reason
 from rewards.ledger.selectors import balance_of
